@@ -44,6 +44,7 @@ kmake() {
 
 	if command -v ccache >/dev/null 2>&1 && [ -z "${IPN_NO_CCACHE:-}" ]; then
 		export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+		export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
 		cc=(CC="ccache ${IPN_CC:-gcc}")
 	fi
 	make -C "$TREE" -j"$JOBS" -s "${cc[@]}" "$@"
