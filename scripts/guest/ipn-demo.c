@@ -3,12 +3,18 @@
  * AF_IPN demo, run inside the test VM by scripts/demo: two processes
  * exchange messages on one broadcast network while a third does not
  * read, and its drop counter rises.
+ *
+ * "ipn-demo grab PATH DEV..." puts the Ethernet devices DEV into a
+ * kvde_switch network at PATH (IPN_NODEFLAG_GRAB) and holds them until
+ * it is killed; it exits 2 when the kernel has no netdev ports.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -24,6 +30,15 @@
 #endif
 #ifndef IPN_BROADCAST
 #define IPN_BROADCAST 1
+#endif
+#ifndef IPN_VDESWITCH
+#define IPN_VDESWITCH 2
+#endif
+#ifndef IPN_CONN_NETDEV
+#define IPN_CONN_NETDEV (SIOCPROTOPRIVATE + 0)
+#endif
+#ifndef IPN_NODEFLAG_GRAB
+#define IPN_NODEFLAG_GRAB 0x20
 #endif
 
 static const char *path = "/tmp/ipn-demo";
@@ -164,9 +179,41 @@ static int demo(void)
 }
 #endif
 
-int main(void)
+/* Each device becomes a port of a switch network, by a socket of its own */
+static int grab(const char *net, int ndev, char **devs)
+{
+	struct sockaddr_un sun = { .sun_family = AF_IPN };
+	struct ifreq ifr;
+	int i, s;
+
+	unlink(net);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", net);
+	for (i = 0; i < ndev; i++) {
+		s = socket(AF_IPN, SOCK_RAW, IPN_VDESWITCH);
+		if (s < 0 || bind(s, (struct sockaddr *)&sun, sizeof(sun))) {
+			perror("socket/bind");
+			return 1;
+		}
+		memset(&ifr, 0, sizeof(ifr));
+		snprintf(ifr.ifr_name, IFNAMSIZ, "%s", devs[i]);
+		ifr.ifr_flags = IPN_NODEFLAG_GRAB;
+		if (ioctl(s, IPN_CONN_NETDEV, &ifr)) {
+			printf("IPN_CONN_NETDEV %s: %s\n", devs[i], strerror(errno));
+			return errno == ENOTTY ? 2 : 1;
+		}
+		printf("%s is now a port of the switch network %s\n",
+		       ifr.ifr_name, net);
+	}
+	/* the ports go when the sockets close, at exit */
+	for (;;)
+		pause();
+}
+
+int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc > 3 && !strcmp(argv[1], "grab"))
+		return grab(argv[2], argc - 3, argv + 3);
 	if (no_family()) {
 		cat("/proc/net/protocols");
 		return 0;
