@@ -17,15 +17,24 @@ for ns in red blue; do
 done
 $IP -n red addr add 10.9.0.1/24 dev red0
 $IP -n blue addr add 10.9.0.2/24 dev blue0
+# this debug kernel runs the switch's KUnit suite when the module loads
+modprobe kvde_switch
 # the host ends of the veth pairs become ports of one switch network
-/extra/ipn-demo grab /tmp/ipn-switch red1 blue1 &
+/extra/ipn-demo grab /tmp/ipn-switch red1 blue1 > /tmp/grab.log &
 pid=$!
-sleep 1
+i=0
+while [ $i -lt 100 ] && [ "$(grep -c 'is now a port' /tmp/grab.log)" -lt 2 ] &&
+      kill -0 $pid 2>/dev/null; do
+	sleep 0.2
+	i=$((i + 1))
+done
+cat /tmp/grab.log
 if kill -0 $pid 2>/dev/null; then
 	echo "red (10.9.0.1) pings blue (10.9.0.2) through the IPN network:"
 	$IP netns exec red ping -c 3 -W 2 10.9.0.2 || rc=1
 	kill $pid
-	wait $pid
+	wait $pid 2>/dev/null
+	echo "the ports went with the process"
 else
 	wait $pid
 	[ $? -eq 2 ] && echo "(this kernel has no netdev ports)" || rc=1
@@ -33,6 +42,6 @@ fi
 $IP netns del red
 $IP netns del blue
 
-echo "== kernel log since boot, IPN lines:"
-dmesg | grep -i ipn
+echo "== kernel log since boot, IPN and port lines:"
+dmesg | grep -i -E "ipn|promiscuous"
 exit $rc
