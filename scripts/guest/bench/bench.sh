@@ -1,0 +1,183 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the VM for scripts/bench: every transport in one boot,
+# in interleaved passes.  The results are printed at the end, one
+# "BENCH " line each:
+#   I KEY VALUE		about the guest
+#   N WHAT TEXT		a note (something not measured, and why)
+#   R PASS fanout TRANSPORT N SIZE SENT DELIVERED MIN ELAPSED_NS SENDER_NS RX_NS TOTAL_NS SOFTIRQ_NS
+#   R PASS l2 PATH SIZE SENT DELIVERED ELAPSED_NS SENDER_NS RX_NS TOTAL_NS SOFTIRQ_NS
+#   R 1 mem TRANSPORT N SIZE QUEUED CHARGED_BYTES KMEM_BYTES
+#   L NS ENTRIES		kvde_switch lookup cost, from its KUnit suite
+#   F TEXT			a transport did not deliver what was sent
+#   T WHAT SECONDS		guest uptime when WHAT started, for the budget
+# Exits 1 when there is an F line.
+B=/extra/ipn-bench
+IP=/sbin/ip.iproute2
+ns="1 2 4 8 16 32 64"
+sizes="64 1400"
+memsizes="64 1400"
+memcount=8192
+secs=2
+passes=2
+transports="ipn ipn-lossless udp unix vde"
+qlen=128
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--ns) ns=$2; shift ;;
+	--sizes) sizes=$2; shift ;;
+	--mem-sizes) memsizes=$2; shift ;;
+	--mem-count) memcount=$2; shift ;;
+	--time) secs=$2; shift ;;
+	--passes) passes=$2; shift ;;
+	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+out=/tmp/bench.out
+: > $out
+say() { echo "$*" >> $out; }
+stamp() { say "T $1 $(cut -d ' ' -f 1 /proc/uptime)"; }
+
+# rec PASS KIND CMD...: one measurement.  Its R line is tagged with PASS
+# and KIND at the end; nothing here forks but the measurement, whose
+# cost (busybox under TCG on a debug kernel) is not small.
+rec() {
+	echo "P $1 $2" >> $out
+	shift 2
+	"$@" >> $out 2>> /tmp/bench.err
+	rc=$?
+	# 1 comes with a FAIL line on stderr
+	[ $rc -le 1 ] || say "F $* exited $rc"
+}
+: > /tmp/bench.err
+
+stamp setup
+say "I kernel $(uname -r)"
+cpus=$(grep -c ^processor /proc/cpuinfo)
+say "I cpus $cpus"
+[ "$cpus" -ge 2 ] ||
+	say "N smp the guest has $cpus CPU online ($(dmesg | grep -m 1 -i -E 'brought up|smp:|mptable' | sed 's/^\[[^]]*\] //'))"
+if [ -e /sys/kernel/debug/kmemleak ] || dmesg | grep -q KernelAddressSanitizer; then
+	say "I debug yes"
+else
+	say "I debug no"
+fi
+say "I clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
+say "I qlen $qlen"
+say "I rcvbuf $(cat /proc/sys/net/core/rmem_default)"
+
+grep -q ' /run ' /proc/mounts || mount -t tmpfs run /run
+echo $qlen > /proc/sys/net/unix/max_dgram_qlen
+$IP link set lo multicast on
+modprobe ipn
+# loading kvde_switch runs its KUnit suite, which times lookups
+modprobe kvde_switch
+dmesg | sed -n 's/.*lookup: \([0-9]*\) ns at \([0-9]*\) entries.*/L \1 \2/p' >> $out
+grep -q '^L ' $out || say "N lookup this kernel's kvde_switch KUnit suite prints no 'lookup: N ns at M entries' lines"
+
+# vde_switch: a quick probe, so that one that cannot run is said once
+if [ -z "${VDE_SWITCH:-}" ]; then
+	say "N vde no vde_switch in the VM (vde2 not installed on the host?)"
+	transports=$(echo $transports | sed 's/ vde//')
+elif ! $B fanout vde 1 64 0.2 > /dev/null 2> /tmp/vde.err; then
+	say "N vde vde_switch does not run in the VM: $(tail -n 1 /tmp/vde.err | sed 's/^FAIL //')"
+	transports=$(echo $transports | sed 's/ vde//')
+fi
+
+# two namespaces, each with a veth pair whose host end is a switch port
+for s in a b; do
+	$IP netns add bench$s
+	$IP link add veth${s}0 type veth peer name veth${s}1
+	$IP link set veth${s}0 netns bench$s
+	$IP -n bench$s link set veth${s}0 up
+	$IP link set veth${s}1 up
+done
+kvde=1
+
+l2_bridge() {	# l2_bridge PASS SIZE
+	$IP link add br0 type bridge forward_delay 0
+	$IP link set vetha1 master br0
+	$IP link set vethb1 master br0
+	$IP link set br0 up
+	sleep 0.5
+	rec $1 bridge $B l2 bencha vetha0 benchb vethb0 $2 $secs
+	$IP link del br0
+}
+
+l2_kvde() {	# l2_kvde PASS SIZE
+	[ $kvde = 1 ] || return 0
+	$B grab /tmp/bench-kvde vetha1 vethb1 > /tmp/grab.out 2>&1 &
+	gpid=$!
+	i=0
+	while [ $i -lt 50 ] && ! grep -q ready /tmp/grab.out; do
+		kill -0 $gpid 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if ! grep -q ready /tmp/grab.out; then
+		kill $gpid 2>/dev/null
+		wait $gpid
+		grc=$?
+		kvde=0
+		if [ $grc -eq 2 ]; then
+			say "N kvde kvde_switch with netdev ports: not supported by this kernel ($(tail -n 1 /tmp/grab.out))"
+		else
+			say "F kvde_switch: grabbing vetha1 and vethb1 failed: $(tail -n 1 /tmp/grab.out)"
+		fi
+		return
+	fi
+	rec $1 kvde $B l2 bencha vetha0 benchb vethb0 $2 $secs
+	kill $gpid
+	wait $gpid 2>/dev/null
+	rm -f /tmp/bench-kvde
+}
+
+p=1
+while [ $p -le $passes ]; do
+	stamp fanout-$p
+	for size in $sizes; do
+		for n in $ns; do
+			for t in $transports; do
+				rec $p "" $B fanout $t $n $size $secs
+			done
+		done
+	done
+	stamp switching-$p
+	for size in $sizes; do
+		# the order alternates from pass to pass
+		if [ $((p % 2)) = 1 ]; then
+			l2_bridge $p $size; l2_kvde $p $size
+		else
+			l2_kvde $p $size; l2_bridge $p $size
+		fi
+	done
+	p=$((p + 1))
+done
+
+# memory is no speed: one pass; N x COUNT = memcount messages queued
+stamp memory
+for size in $memsizes; do
+	for n in 1 64; do
+		for t in ipn udp unix; do
+			rec 1 "" $B mem $t $n $size $((memcount / n))
+		done
+	done
+done
+
+for s in a b; do
+	$IP netns del bench$s
+done
+stamp end
+sed -n 's/^FAIL /F /p' /tmp/bench.err >> $out
+# console messages may still come: let them pass before the results
+sleep 1
+awk '$1 == "P" { p = $2; k = $3; next }
+$1 == "R" {
+	t = $2; $1 = $2 = ""; sub(/^ +/, "")
+	print "BENCH R " p " " t " " (k != "" ? k " " : "") $0
+	next
+}
+{ print "BENCH " $0 }' $out
+! grep -q '^F ' $out
