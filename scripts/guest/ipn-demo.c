@@ -18,28 +18,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#if __has_include(<linux/ipn.h>)
-#include <linux/ipn.h>
-#endif
-
-#ifndef AF_IPN
-#define AF_IPN 46
-#endif
-#ifndef SOL_IPN
-#define SOL_IPN 288
-#endif
-#ifndef IPN_BROADCAST
-#define IPN_BROADCAST 1
-#endif
-#ifndef IPN_VDESWITCH
-#define IPN_VDESWITCH 2
-#endif
-#ifndef IPN_CONN_NETDEV
-#define IPN_CONN_NETDEV (SIOCPROTOPRIVATE + 0)
-#endif
-#ifndef IPN_NODEFLAG_GRAB
-#define IPN_NODEFLAG_GRAB 0x20
-#endif
+#include "ipn-compat.h"
 
 static const char *path = "/tmp/ipn-demo";
 
