@@ -11,6 +11,7 @@
 #   L NS ENTRIES		kvde_switch lookup cost, from its KUnit suite
 #   F TEXT			a transport did not deliver what was sent
 #   T WHAT SECONDS		guest uptime when WHAT started, for the budget
+#   S WHAT TEXT			--profile: a line of the profile of WHAT
 # Exits 1 when there is an F line.
 B=/extra/ipn-bench
 IP=/sbin/ip.iproute2
@@ -20,6 +21,7 @@ memsizes="64 1400"
 memcount=8192
 secs=2
 passes=2
+profile=
 transports="ipn ipn-lossless udp unix vde"
 qlen=128
 while [ $# -gt 0 ]; do
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
 	--mem-count) memcount=$2; shift ;;
 	--time) secs=$2; shift ;;
 	--passes) passes=$2; shift ;;
+	--profile) profile=1 ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -133,6 +136,46 @@ l2_kvde() {	# l2_kvde PASS SIZE
 	wait $gpid 2>/dev/null
 	rm -f /tmp/bench-kvde
 }
+
+# profile WHAT CMD...: CMD under a system-wide perf (cpu-clock: TCG has
+# no PMU), the hottest symbols as S lines
+profile() {
+	what=$1
+	shift
+	$PERF record -q -a -e cpu-clock -F 2000 -o /tmp/perf.data -- "$@" \
+		>> $out 2>> /tmp/bench.err || say "F profile $what: perf record failed"
+	$PERF report -q -i /tmp/perf.data --stdio --no-children --sort sym \
+		--percent-limit 0.7 2> /dev/null | grep '%' | head -n 40 |
+		sed "s/^ */S $what /" >> $out
+	rm -f /tmp/perf.data
+}
+
+if [ -n "$profile" ]; then
+	[ -n "${PERF:-}" ] || { echo "bench.sh: --profile needs PERF" >&2; exit 2; }
+	echo 0 > /proc/sys/kernel/kptr_restrict
+	echo -1 > /proc/sys/kernel/perf_event_paranoid
+	for size in $sizes; do
+		for n in $ns; do
+			for t in $transports; do
+				profile "fanout-$t-$n-$size" $B fanout $t $n $size $secs
+			done
+		done
+		$IP link add br0 type bridge forward_delay 0
+		$IP link set vetha1 master br0
+		$IP link set vethb1 master br0
+		$IP link set br0 up
+		sleep 0.5
+		profile "l2-bridge-$size" $B l2 bencha vetha0 benchb vethb0 $size $secs
+		$IP link del br0
+		$B grab /tmp/bench-kvde vetha1 vethb1 > /tmp/grab.out 2>&1 &
+		gpid=$!
+		sleep 1
+		profile "l2-kvde-$size" $B l2 bencha vetha0 benchb vethb0 $size $secs
+		kill $gpid
+		wait $gpid 2>/dev/null
+	done
+	passes=0 memsizes=
+fi
 
 p=1
 while [ $p -le $passes ]; do
