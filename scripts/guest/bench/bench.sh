@@ -99,18 +99,25 @@ for s in a b; do
 done
 kvde=1
 
-l2_bridge() {	# l2_bridge PASS SIZE
+# l2_bridge SIZE RUN...: frames through a bridge, measured by "RUN...
+# ipn-bench l2 ..." (rec PASS bridge, or profile WHAT); l2_kvde the same
+# through kvde_switch
+l2_bridge() {
 	$IP link add br0 type bridge forward_delay 0
 	$IP link set vetha1 master br0
 	$IP link set vethb1 master br0
 	$IP link set br0 up
 	sleep 0.5
-	rec $1 bridge $B l2 bencha vetha0 benchb vethb0 $2 $secs
+	l2size=$1
+	shift
+	"$@" $B l2 bencha vetha0 benchb vethb0 $l2size $secs
 	$IP link del br0
 }
 
-l2_kvde() {	# l2_kvde PASS SIZE
+l2_kvde() {
 	[ $kvde = 1 ] || return 0
+	l2size=$1
+	shift
 	$B grab /tmp/bench-kvde vetha1 vethb1 > /tmp/grab.out 2>&1 &
 	gpid=$!
 	i=0
@@ -131,7 +138,7 @@ l2_kvde() {	# l2_kvde PASS SIZE
 		fi
 		return
 	fi
-	rec $1 kvde $B l2 bencha vetha0 benchb vethb0 $2 $secs
+	"$@" $B l2 bencha vetha0 benchb vethb0 $l2size $secs
 	kill $gpid
 	wait $gpid 2>/dev/null
 	rm -f /tmp/bench-kvde
@@ -160,19 +167,8 @@ if [ -n "$profile" ]; then
 				profile "fanout-$t-$n-$size" $B fanout $t $n $size $secs
 			done
 		done
-		$IP link add br0 type bridge forward_delay 0
-		$IP link set vetha1 master br0
-		$IP link set vethb1 master br0
-		$IP link set br0 up
-		sleep 0.5
-		profile "l2-bridge-$size" $B l2 bencha vetha0 benchb vethb0 $size $secs
-		$IP link del br0
-		$B grab /tmp/bench-kvde vetha1 vethb1 > /tmp/grab.out 2>&1 &
-		gpid=$!
-		sleep 1
-		profile "l2-kvde-$size" $B l2 bencha vetha0 benchb vethb0 $size $secs
-		kill $gpid
-		wait $gpid 2>/dev/null
+		l2_bridge $size profile "l2-bridge-$size"
+		l2_kvde $size profile "l2-kvde-$size"
 	done
 	passes=0 memsizes=
 fi
@@ -191,9 +187,9 @@ while [ $p -le $passes ]; do
 	for size in $sizes; do
 		# the order alternates from pass to pass
 		if [ $((p % 2)) = 1 ]; then
-			l2_bridge $p $size; l2_kvde $p $size
+			l2_bridge $size rec $p bridge; l2_kvde $size rec $p kvde
 		else
-			l2_kvde $p $size; l2_bridge $p $size
+			l2_kvde $size rec $p kvde; l2_bridge $size rec $p bridge
 		fi
 	done
 	p=$((p + 1))
