@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Common settings for the AF_IPN series scripts.  Sourced, not run.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -38,16 +39,71 @@ series_files() {
 	done
 }
 
-# Kernel make in the work tree with ccache when available.
-kmake() {
-	local cc=()
+# ccache_env: when ccache is installed and IPN_NO_CCACHE is not set,
+# point it at its cache in $CACHE/ccache, with $TOP as its base
+# directory, and succeed; fail otherwise.
+ccache_env() {
+	command -v ccache >/dev/null 2>&1 && [ -z "${IPN_NO_CCACHE:-}" ] || return 1
+	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+	export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+}
 
-	if command -v ccache >/dev/null 2>&1 && [ -z "${IPN_NO_CCACHE:-}" ]; then
-		export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-		export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP}
+# kmake_in SRC [make args...]: kernel make in the source tree SRC,
+# through ccache when ccache_env allows it.
+kmake_in() {
+	local src=$1 cc=()
+	shift
+
+	if ccache_env; then
 		cc=(CC="ccache ${IPN_CC:-gcc}")
 	fi
-	make -C "$TREE" -j"$JOBS" -s "${cc[@]}" "$@"
+	make -C "$src" -j"$JOBS" -s "${cc[@]}" "$@"
+}
+
+# Kernel make in the work tree with ccache when available.
+kmake() {
+	kmake_in "$TREE" "$@"
+}
+
+# apt_install PACKAGE...: install, as root and quietly, those of the
+# Debian packages that are not installed yet.  Dies when some are missing
+# and this is not root, or when apt-get update fails; returns apt-get
+# install's status.
+apt_install() {
+	local p missing=()
+
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -gt 0 ] || return 0
+	[ "$(id -u)" -eq 0 ] || die "missing packages (${missing[*]}) and not root"
+	note "installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null || die "apt-get update failed"
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# copy_with_libs BIN DEST LIBROOT [flat]: copy the program BIN to DEST (a
+# file name, or a directory to copy it into) and every shared library ldd
+# lists for it, the dynamic loader included, below LIBROOT: each at its
+# own path (LIBROOT/lib/x86_64-linux-gnu/libc.so.6, for a root file
+# system where BIN runs as it is), or with "flat" all in LIBROOT itself
+# (to run BIN through the loader there with --library-path LIBROOT).  A
+# static BIN gets no libraries.
+copy_with_libs() {
+	local bin=$1 dest=$2 libroot=$3 flat=${4:-} lib
+
+	mkdir -p "$libroot"
+	cp "$bin" "$dest"
+	for lib in $(ldd "$bin" 2>/dev/null | grep -o '/[^ ]*' || true); do
+		if [ -n "$flat" ]; then
+			cp -L "$lib" "$libroot/"
+		else
+			mkdir -p "$libroot$(dirname "$lib")"
+			cp -L "$lib" "$libroot$lib"
+		fi
+	done
 }
 
 # The one author identity every patch of the series carries.  The
