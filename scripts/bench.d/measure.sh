@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash disable=SC2154 # the variables of scripts/bench
+# scripts/bench: the measurement.  Build the guest side (the static
+# ipn-bench, bench.sh, vde_switch and perf with their libraries), boot
+# the VM once and keep the BENCH lines in $out/raw.txt.  Sourced, not run.
+
+# copy_program PATH DIR VAR: PATH and its shared libraries into the
+# guest's DIR, run through their own loader by the command in $VAR
+copy_program() {
+	local ld
+
+	copy_with_libs "$1" "$guest/$2/" "$guest/$2/lib" flat
+	ld=$(cd "$guest/$2/lib" && ls ld-linux*.so.* 2>/dev/null | head -n 1)
+	[ -z "$ld" ] ||
+		guest_env+=" $3='/extra/$2/lib/$ld --library-path /extra/$2/lib /extra/$2/${1##*/}'"
+}
+
+# Boot the VM once, run every measurement, write $out/raw.txt
+measure() {
+	local hdr inc=() vde npoints timeout start need=() khz
+
+	[ "$passes" -ge 1 ] 2>/dev/null || die "--passes needs a number"
+	kdir=$(cd "$kdir" 2>/dev/null && pwd) || die "no kernel directory $kdir"
+	[ -f "$kdir/arch/x86/boot/bzImage" ] ||
+		die "no kernel at $kdir/arch/x86/boot/bzImage (run scripts/build vm)"
+	sizes="64 1400"
+	if [ -n "$profile" ]; then
+		ns=16 sizes=64 secs=${secs:-2} memsizes= memcount=0 passes=1
+	elif [ -n "$quick" ]; then
+		ns="1 2 4 8" secs=${secs:-0.5} memsizes=1400 memcount=2048
+	else
+		ns="1 2 4 8 16 32 64" secs=${secs:-2} memsizes="64 1400" memcount=8192
+	fi
+
+	# Beyond scripts/deps: vde2 for vde_switch (a vde_switch that is
+	# missing or does not run in the VM is said in the results).
+	command -v vde_switch >/dev/null 2>&1 || need+=(vde2)
+	command -v gcc >/dev/null 2>&1 || need+=(build-essential)
+	[ -z "$profile" ] || command -v perf >/dev/null 2>&1 || need+=(linux-perf)
+	apt_install "${need[@]}" || note "apt-get install ${need[*]} failed"
+
+	# The guest side: the static benchmark program, the script, and
+	# vde_switch with its shared libraries, run through their own loader.
+	guest=$BUILD/bench-guest guest_env=
+	rm -rf "$guest"
+	mkdir -p "$guest"
+	hdr=$kdir/usr/include
+	[ -f "$hdr/linux/ipn.h" ] || hdr=$BUILD/vm/usr/include
+	[ -d "$hdr" ] && inc=(-isystem "$hdr")
+	gcc -static -O2 -Wall "${inc[@]}" -o "$guest/ipn-bench" \
+		"$TOP/scripts/guest/bench/ipn-bench.c" || die "building ipn-bench failed"
+	cp "$TOP/scripts/guest/bench/bench.sh" "$guest/"
+	# Without HPET or ACPI the guest cannot calibrate its TSC and keeps
+	# time in jiffies (4 ms); under TCG its TSC is the host's.  Not for
+	# the debug kernel: once in two boots with it, KASAN reported a wild
+	# access in an early interrupt (handle_edge_irq during
+	# identify_cpu), before any IPN code ran.
+	khz=
+	grep -q '^CONFIG_KASAN=y' "$kdir/.config" 2>/dev/null ||
+		khz=$("$guest/ipn-bench" tsc-khz 2>/dev/null) || khz=
+	vde=$(command -v vde_switch || true)
+	[ -z "$vde" ] || copy_program "$vde" vde VDE_SWITCH
+	[ -z "$profile" ] || copy_program "$(command -v perf)" perf PERF
+
+	# Budget: per pass, 5 transports x |N| x 2 sizes fan-out points and 4
+	# switching runs, each with some setup; the memory runs, and the boot.
+	npoints=$(( $(wc -w <<<"$ns") * 2 * 5 + 4 ))
+	timeout=$(( 900 + passes * npoints * (${secs%.*} + 6) ))
+	mkdir -p "$BUILD/logs" "$out"
+	log=$BUILD/logs/bench-$(date +%Y%m%d-%H%M%S).log
+	note "booting $kdir (N = $ns, $secs s per point, $passes passes); log in $log"
+	start=$(date +%s)
+	vrc=0
+	# scripts/vm gives each vCPU a socket of its own, so that the guest
+	# (no ACPI, CPUs from the MP table) brings both up.
+	"$TOP/scripts/vm" --kernel "$kdir" --add "$guest" --timeout "$timeout" \
+		--smp 2 --append "${khz:+tsc_early_khz=$khz tsc=reliable}" -- \
+		"$guest_env sh /extra/bench.sh --ns '$ns' --sizes '$sizes'" \
+		"--mem-sizes '$memsizes' --mem-count $memcount --time $secs --passes $passes" \
+		"${profile:+--profile}" \
+		> "$log" 2>&1 || vrc=$?
+	{
+		echo "H quick ${quick:-0}"
+		echo "H passes $passes"
+		echo "H secs $secs"
+		echo "H ns $ns"
+		echo "H sizes $sizes"
+		echo "H memsizes $memsizes"
+		echo "H memcount $memcount"
+		echo "H elapsed $(( $(date +%s) - start ))"
+		echo "H vmrc $vrc"
+		echo "H date $(date -u +%Y-%m-%d)"
+		echo "H cores $(nproc)"
+		echo "H hostcpu $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
+		echo "H qemu $(qemu-system-x86_64 --version | head -n 1)"
+		sed -n 's/^BENCH //p' "$log" | tr -d '\r'
+	} > "$out/raw.txt"
+	grep -q '^[RN] ' "$out/raw.txt" ||
+		{ tail -n 30 "$log" >&2; die "the VM printed no results (exit $vrc), see $log"; }
+}
