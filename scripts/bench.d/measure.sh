@@ -48,7 +48,7 @@ measure() {
 	[ -f "$hdr/linux/ipn.h" ] || hdr=$BUILD/vm/usr/include
 	[ -d "$hdr" ] && inc=(-isystem "$hdr")
 	gcc -static -O2 -Wall "${inc[@]}" -o "$guest/ipn-bench" \
-		"$TOP/scripts/guest/bench/ipn-bench.c" || die "building ipn-bench failed"
+		"$TOP"/scripts/guest/bench/*.c || die "building ipn-bench failed"
 	cp "$TOP/scripts/guest/bench/bench.sh" "$guest/"
 	# Without HPET or ACPI the guest cannot calibrate its TSC and keeps
 	# time in jiffies (4 ms); under TCG its TSC is the host's.  Not for
