@@ -106,6 +106,80 @@ copy_with_libs() {
 	done
 }
 
+# The first Debian mirror of this machine's own apt sources (both
+# formats), or IPN_DEBIAN_MIRROR.
+debian_mirror() {
+	local f
+
+	if [ -n "${IPN_DEBIAN_MIRROR:-}" ]; then
+		echo "$IPN_DEBIAN_MIRROR"
+		return
+	fi
+	{
+		for f in /etc/apt/sources.list.d/*.sources; do
+			[ -f "$f" ] || continue
+			awk '/^URIs:/ { for (i = 2; i <= NF; i++) print $i }' "$f"
+		done
+		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+			[ -f "$f" ] || continue
+			awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/ && $i !~ /=/) { print $i; break } }' "$f"
+		done
+	} | grep -v -e security -e '^cdrom:' | grep '/debian/\?$' | head -n 1
+}
+
+# backports_apt ARGS...: apt-get, or apt-cache when the first argument
+# is "cache", through a private configuration that sees only
+# trixie-backports of this machine's mirror, in $CACHE/apt.  The package
+# lists are fetched once per day.
+backports_apt() {
+	local apt=$CACHE/apt mirror tool=apt-get opts
+
+	if [ "${1:-}" = cache ]; then
+		tool="apt-cache"
+		shift
+	fi
+	opts=(-o Dir::Etc::SourceList="$apt/sources.list"
+	      -o Dir::Etc::SourceParts="$apt/parts"
+	      -o Dir::Etc::Preferences="$apt/prefs/none"
+	      -o Dir::Etc::PreferencesParts="$apt/prefs"
+	      -o Dir::State::Lists="$apt/lists"
+	      -o Dir::State::status="$apt/status"
+	      -o Dir::Cache="$apt"
+	      -o Debug::NoLocking=1
+	      -o APT::Sandbox::User=root
+	      -o APT::Get::List-Cleanup=0
+	      -q)
+	if [ -z "$(find "$apt/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
+		mirror=$(debian_mirror) || true
+		[ -n "$mirror" ] || die "no Debian mirror found in /etc/apt sources (set IPN_DEBIAN_MIRROR)"
+		mkdir -p "$apt"/{lists/partial,archives/partial,parts,prefs}
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie-backports main" \
+			> "$apt/sources.list"
+		: > "$apt/status"
+		note "fetching the trixie-backports package lists"
+		apt-get "${opts[@]}" update >&2 ||
+			die "apt-get update through the private configuration failed"
+	fi
+	"$tool" "${opts[@]}" "$@"
+}
+
+# debian_download PACKAGE: download PACKAGE from trixie-backports into
+# $CACHE/deb (once) and print the path of its .deb.
+debian_download() {
+	local dir=$CACHE/deb debs
+
+	mkdir -p "$dir"
+	debs=("$dir/$1"_*.deb)
+	if [ ! -f "${debs[0]}" ]; then
+		note "downloading $1"
+		(cd "$dir" && backports_apt download "$1" >&2) ||
+			die "apt-get download $1 failed"
+		debs=("$dir/$1"_*.deb)
+		[ -f "${debs[0]}" ] || die "apt-get download gave no $1 package"
+	fi
+	echo "${debs[0]}"
+}
+
 # The one author identity every patch of the series carries.  The
 # submitter's own identity is added by scripts/mail, never here.
 IPN_AUTHOR_NAME="AF_IPN developers"
