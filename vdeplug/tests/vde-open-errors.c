@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +194,7 @@ static void frames(void)
 {
 	unsigned char frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 				    0x02, 0, 0, 0, 0, 1, 0x08, 0x00 };
+	struct pollfd pfd = { .events = POLLIN };
 	unsigned char buf[2048];
 	VDECONN *a, *b;
 	ssize_t n;
@@ -203,8 +205,12 @@ static void frames(void)
 		tap(0, "two ends on one network");
 		goto out;
 	}
+	pfd.fd = vde_datafd(b);
+	tap(poll(&pfd, 1, 0) == 0, "an idle member's data fd polls quiet (no POLLHUP)");
 	n = vde_send(a, frame, sizeof(frame), 0);
 	tap(n == sizeof(frame), "vde_send of a 60-byte frame: %zd", n);
+	tap(poll(&pfd, 1, 5000) == 1 && pfd.revents == POLLIN,
+	    "vde_datafd() polls POLLIN with a frame queued");
 	n = vde_recv(b, buf, sizeof(buf), 0);
 	tap(n == sizeof(frame) && !memcmp(buf, frame, n),
 	    "vde_recv gets that frame whole: %zd", n);
@@ -218,6 +224,38 @@ static void frames(void)
 	n = vde_recv(b, buf, 20, 0);
 	tap(n == 1, "a frame truncated by a short buffer is dropped: %zd", n);
 out:
+	if (a)
+		vde_close(a);
+	if (b)
+		vde_close(b);
+}
+
+/* Whether /proc/net/ipn has a socket of the network @name described @d */
+static int descr_shown(const char *name, const char *d)
+{
+	char line[512], want[256];
+	int found = 0;
+	FILE *f;
+
+	snprintf(want, sizeof(want), " %s %s", path(name), d);
+	f = fopen("/proc/net/ipn", "r");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, want) != NULL;
+	fclose(f);
+	return found;
+}
+
+static void descr(void)
+{
+	VDECONN *a, *b;
+
+	a = open_ok(net("descr", ""));
+	b = open_ok(net("descr", "[descr=hello]"));
+	tap(a && descr_shown("descr", "test\\040user="),
+	    "the description defaults to vde_open()'s");
+	tap(b && descr_shown("descr", "hello\n"), "descr=hello");
 	if (a)
 		vde_close(a);
 	if (b)
@@ -337,6 +375,7 @@ int main(int argc, char **argv)
 		path_errors();
 		stale_and_mode();
 		frames();
+		descr();
 		zero_length();
 		ports_and_policy();
 		lossless();
