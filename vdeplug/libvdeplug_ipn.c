@@ -11,13 +11,30 @@
  * and mtu= configure a network that this call creates; joining an
  * existing one ignores them, except that proto= must match its policy.
  * Each vde_send()/vde_recv() is one Ethernet frame, one message of the
- * socket; vde_datafd() is the socket.  There is no control descriptor.
+ * socket.  There is no control descriptor.
+ *
+ * On a lossless network a send waits for room in the other members'
+ * queues.  A single-threaded client (vde_plug, QEMU) does not read while
+ * it waits, so two of them that send more than they read would wait for
+ * each other for ever once both queues are full.  vde_send() therefore
+ * waits with poll() and meanwhile moves what arrives into a backlog in
+ * the client's memory, which vde_recv() serves first.  The backlog is
+ * bounded (IPN_BACKLOG_BYTES): past it, arriving frames are dropped and
+ * counted, as a full switch port does, and the count is reported on
+ * close.  vde_datafd() is then an epoll descriptor over the socket and
+ * an eventfd that stays readable while the backlog holds frames; on a
+ * lossy network it is the socket itself.  A connection is used by one
+ * thread at a time, as by every vdeplug4 client.
  */
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -30,13 +47,43 @@
 #define ETH_HEADER_SIZE		14
 /* rounds of connect/bind when other processes race on the same path */
 #define IPN_OPEN_TRIES		8
+/* frames a blocked lossless send may set aside: a default SO_RCVBUF */
+#define IPN_BACKLOG_BYTES	(256 * 1024)
+/*
+ * A lossless send that found no room retries at least this often: poll()
+ * reports room only when every other member has some, a send to one
+ * member may find it earlier.
+ */
+#define IPN_SEND_RETRY_MS	10
+/* the largest message a network carries (IPN_SO_MTU's bound) */
+#define IPN_FRAME_MAX		65535
+/* frames moved aside per wake-up of a waiting send */
+#define IPN_DRAIN_BATCH		64
 
 #define EXPORT			__attribute__((visibility("default")))
+
+/* A frame set aside by a blocked lossless send */
+struct ipn_frame {
+	struct ipn_frame *next;
+	size_t len;
+	unsigned char data[];
+};
+
+/* What a lossless connection receives while its send waits */
+struct ipn_backlog {
+	struct ipn_frame *head, **tail;
+	size_t bytes;
+	unsigned long dropped;
+	unsigned char *scratch;		/* IPN_FRAME_MAX, for each drain */
+	int epfd;			/* the data fd: socket and evfd */
+	int evfd;			/* readable while head != NULL */
+};
 
 struct ipn_conn {
 	void *handle;			/* as struct vdeconn: libvdeplug's */
 	struct vdeplug_module *module;
 	int fd;
+	struct ipn_backlog *backlog;	/* lossless networks only */
 };
 
 /* What the URL (and vde_open()'s arguments) ask for */
@@ -346,13 +393,129 @@ static int ipn_open_fd(const struct ipn_conf *conf)
 	return -1;
 }
 
+static int ipn_is_lossless(int fd)
+{
+	socklen_t len = sizeof(int);
+	int flags;
+
+	if (getsockopt(fd, SOL_IPN, IPN_SO_FLAGS, &flags, &len) < 0)
+		return -1;
+	return !!(flags & IPN_FLAG_LOSSLESS);
+}
+
+static void backlog_free(struct ipn_backlog *bl)
+{
+	struct ipn_frame *f;
+
+	while ((f = bl->head)) {
+		bl->head = f->next;
+		free(f);
+	}
+	if (bl->epfd >= 0)
+		close(bl->epfd);
+	if (bl->evfd >= 0)
+		close(bl->evfd);
+	free(bl->scratch);
+	free(bl);
+}
+
+static int epoll_add(int epfd, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	return epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+static struct ipn_backlog *backlog_new(int fd)
+{
+	struct ipn_backlog *bl;
+	int err;
+
+	bl = calloc(1, sizeof(*bl));
+	if (!bl)
+		return NULL;
+	bl->tail = &bl->head;
+	bl->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	bl->epfd = epoll_create1(EPOLL_CLOEXEC);
+	bl->scratch = malloc(IPN_FRAME_MAX);
+	if (bl->evfd < 0 || bl->epfd < 0 || !bl->scratch ||
+	    epoll_add(bl->epfd, fd) < 0 || epoll_add(bl->epfd, bl->evfd) < 0) {
+		err = errno;
+		backlog_free(bl);
+		errno = err;
+		return NULL;
+	}
+	return bl;
+}
+
+/* Set a frame aside, or count it dropped when the backlog is full */
+static void backlog_push(struct ipn_backlog *bl, const void *data, size_t len)
+{
+	struct ipn_frame *f = NULL;
+
+	if (bl->bytes + len <= IPN_BACKLOG_BYTES)
+		f = malloc(sizeof(*f) + len);
+	if (!f) {
+		bl->dropped++;
+		return;
+	}
+	f->next = NULL;
+	f->len = len;
+	memcpy(f->data, data, len);
+	if (!bl->head)
+		eventfd_write(bl->evfd, 1);
+	*bl->tail = f;
+	bl->tail = &f->next;
+	bl->bytes += len;
+}
+
+/* The oldest frame set aside, as vde_ipn_recv() returns it */
+static ssize_t backlog_pop(struct ipn_backlog *bl, void *buf, size_t len)
+{
+	struct ipn_frame *f = bl->head;
+	ssize_t n = 1;
+	eventfd_t events;
+
+	bl->head = f->next;
+	if (!bl->head) {
+		bl->tail = &bl->head;
+		eventfd_read(bl->evfd, &events);
+	}
+	bl->bytes -= f->len;
+	if (f->len <= len) {
+		memcpy(buf, f->data, f->len);
+		n = (ssize_t)f->len;
+	}
+	free(f);
+	return n;
+}
+
+/*
+ * Move up to a queue's worth of what the socket holds into the backlog,
+ * without waiting, then let the send try again.
+ */
+static void backlog_drain(struct ipn_conn *conn)
+{
+	struct ipn_backlog *bl = conn->backlog;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < IPN_DRAIN_BATCH; i++) {
+		n = recv(conn->fd, bl->scratch, IPN_FRAME_MAX, MSG_DONTWAIT);
+		if (n < 0)
+			break;
+		if (n >= ETH_HEADER_SIZE)
+			backlog_push(bl, bl->scratch, (size_t)n);
+	}
+}
+
 static VDECONN *vde_ipn_open(char *given_vde_url, char *descr,
 			     int interface_version,
 			     struct vde_open_args *open_args)
 {
 	struct ipn_conf conf;
 	struct ipn_conn *conn;
-	int err;
+	int lossless, err;
 
 	conf_defaults(&conf, descr, interface_version, open_args);
 	if (conf_parse(&conf, given_vde_url) < 0)
@@ -362,13 +525,26 @@ static VDECONN *vde_ipn_open(char *given_vde_url, char *descr,
 	if (!conn)
 		return NULL;
 	conn->fd = ipn_open_fd(&conf);
-	if (conn->fd < 0) {
-		err = errno;
-		free(conn);
-		errno = err;
-		return NULL;
+	if (conn->fd < 0)
+		goto fail;
+	lossless = ipn_is_lossless(conn->fd);
+	if (lossless < 0)
+		goto fail_close;
+	if (lossless) {
+		conn->backlog = backlog_new(conn->fd);
+		if (!conn->backlog)
+			goto fail_close;
 	}
 	return (VDECONN *)conn;
+fail_close:
+	err = errno;
+	close(conn->fd);
+	errno = err;
+fail:
+	err = errno;
+	free(conn);
+	errno = err;
+	return NULL;
 }
 
 /*
@@ -384,6 +560,8 @@ static ssize_t vde_ipn_recv(VDECONN *vconn, void *buf, size_t len, int flags)
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	ssize_t n;
 
+	if (conn->backlog && conn->backlog->head)
+		return backlog_pop(conn->backlog, buf, len);
 	n = recvmsg(conn->fd, &msg, flags & MSG_DONTWAIT);
 	if (n < 0)
 		return n;
@@ -393,11 +571,27 @@ static ssize_t vde_ipn_recv(VDECONN *vconn, void *buf, size_t len, int flags)
 }
 
 /*
- * Blocking unless MSG_DONTWAIT, also on a lossless network: the kernel
- * lets a socket that sleeps in a lossless send receive beyond its queue
- * length (up to its receive buffer), so a single-threaded client that
- * both sends and reads cannot deadlock with a peer doing the same.
+ * A lossless send that finds no room waits in poll(), and sets aside
+ * what arrives meanwhile (see the top of this file).
  */
+static ssize_t lossless_send(struct ipn_conn *conn, const void *buf,
+			     size_t len, int flags)
+{
+	struct pollfd pfd = { .fd = conn->fd, .events = POLLIN | POLLOUT };
+	ssize_t n;
+
+	for (;;) {
+		n = send(conn->fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n >= 0 || errno != EAGAIN || (flags & MSG_DONTWAIT))
+			return n;
+		if (poll(&pfd, 1, IPN_SEND_RETRY_MS) < 0)
+			return -1;
+		if (pfd.revents & POLLIN)
+			backlog_drain(conn);
+	}
+}
+
+/* Blocking unless MSG_DONTWAIT */
 static ssize_t vde_ipn_send(VDECONN *vconn, const void *buf, size_t len,
 			    int flags)
 {
@@ -407,6 +601,8 @@ static ssize_t vde_ipn_send(VDECONN *vconn, const void *buf, size_t len,
 		errno = EINVAL;
 		return -1;
 	}
+	if (conn->backlog)
+		return lossless_send(conn, buf, len, flags);
 	return send(conn->fd, buf, len, MSG_NOSIGNAL | (flags & MSG_DONTWAIT));
 }
 
@@ -414,7 +610,7 @@ static int vde_ipn_datafd(VDECONN *vconn)
 {
 	struct ipn_conn *conn = (struct ipn_conn *)vconn;
 
-	return conn->fd;
+	return conn->backlog ? conn->backlog->epfd : conn->fd;
 }
 
 /* As libvdeplug_tap and _ptp: no control channel to watch */
@@ -427,7 +623,15 @@ static int vde_ipn_ctlfd(VDECONN *vconn)
 static int vde_ipn_close(VDECONN *vconn)
 {
 	struct ipn_conn *conn = (struct ipn_conn *)vconn;
+	struct ipn_backlog *bl = conn->backlog;
 
+	if (bl) {
+		if (bl->dropped)
+			fprintf(stderr,
+				"ipn: %lu frames dropped while lossless sends waited\n",
+				bl->dropped);
+		backlog_free(bl);
+	}
 	close(conn->fd);
 	free(conn);
 	return 0;

@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <libvdeplug.h>
 
 #include "../ipn-uapi.h"
@@ -345,6 +347,83 @@ out:
 		vde_close(b);
 }
 
+/*
+ * One of two members of a lossless network that send @n frames each
+ * before reading any: the other's queue fills (past its soft limit), and
+ * each send must set aside what arrives while it waits, or both wait for
+ * ever.  Returns how many checks failed.
+ */
+static int crossed_member(VDECONN *c, unsigned char id, unsigned int n)
+{
+	unsigned char frame[60] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+				    0x02, 0, 0, 0, 0, id, 0x88, 0xb5 };
+	struct pollfd pfd = { .fd = vde_datafd(c), .events = POLLIN };
+	unsigned char buf[2048];
+	unsigned int i, seq;
+	ssize_t len;
+
+	for (i = 0; i < n; i++) {
+		memcpy(frame + 14, &i, sizeof(i));
+		if (vde_send(c, frame, sizeof(frame), 0) != sizeof(frame)) {
+			printf("# member %u: send %u: %s\n", id, i, strerror(errno));
+			return 1;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (poll(&pfd, 1, 10000) != 1) {
+			printf("# member %u: no frame %u polled\n", id, i);
+			return 1;
+		}
+		len = vde_recv(c, buf, sizeof(buf), 0);
+		memcpy(&seq, buf + 14, sizeof(seq));
+		if (len != sizeof(frame) || buf[11] == id || seq != i) {
+			printf("# member %u: frame %u: length %zd, seq %u\n",
+			       id, i, len, seq);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void lossless_crossed(void)
+{
+	const unsigned int n = 1000;
+	struct timespec t0, t1;
+	VDECONN *a, *b;
+	int status = -1, failed = 1;
+	pid_t pid;
+
+	a = open_ok(net("crossed", "[lossless]"));
+	b = open_ok(net("crossed", ""));
+	if (!a || !b)
+		goto out;
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		alarm(60);
+		_exit(crossed_member(b, 2, n));
+	}
+	if (pid < 0)
+		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	alarm(60);
+	failed = crossed_member(a, 1, n);
+	alarm(0);
+	waitpid(pid, &status, 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("# crossed: %u frames each way in %ld ms\n", n,
+	       (t1.tv_sec - t0.tv_sec) * 1000 +
+	       (t1.tv_nsec - t0.tv_nsec) / 1000000);
+out:
+	tap(!failed && status == 0,
+	    "lossless: two members that each send %u frames before reading get all of them, in order",
+	    n);
+	if (a)
+		vde_close(a);
+	if (b)
+		vde_close(b);
+}
+
 static int rm_entry(const char *p, const struct stat *st, int type,
 		    struct FTW *ftw)
 {
@@ -379,6 +458,7 @@ int main(int argc, char **argv)
 		zero_length();
 		ports_and_policy();
 		lossless();
+		lossless_crossed();
 	} else {
 		skip("vde_open on AF_IPN networks", strerror(errno));
 	}
