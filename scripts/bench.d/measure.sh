@@ -62,9 +62,9 @@ measure() {
 	[ -z "$vde" ] || copy_program "$vde" vde VDE_SWITCH
 	[ -z "$profile" ] || copy_program "$(command -v perf)" perf PERF
 
-	# Budget: per pass, 5 transports x |N| x 2 sizes fan-out points and 4
+	# Budget: per pass, 6 transports x |N| x 2 sizes fan-out points and 4
 	# switching runs, each with some setup; the memory runs, and the boot.
-	npoints=$(( $(wc -w <<<"$ns") * 2 * 5 + 4 ))
+	npoints=$(( $(wc -w <<<"$ns") * 2 * 6 + 4 ))
 	timeout=$(( 900 + passes * npoints * (${secs%.*} + 6) ))
 	mkdir -p "$BUILD/logs" "$out"
 	log=$BUILD/logs/bench-$(date +%Y%m%d-%H%M%S).log

@@ -4,13 +4,14 @@
 # the run's parameters from its H lines and the fan-out means over the
 # passes; the accessors below give one figure each.  Sourced, not run.
 
-transports="ipn ipn-lossless udp unix vde"
+transports="ipn ipn-lossless udp unix vde tipc"
 declare -A tlabel=(
 	[ipn]="AF_IPN broadcast (lossy)"
 	[ipn-lossless]="AF_IPN lossless"
 	[udp]="UDP multicast on lo"
 	[unix]="AF_UNIX dgram, sendto loop"
 	[vde]="vde_switch hub (vde2)"
+	[tipc]="TIPC group (node scope)"
 )
 
 hinfo() { awk -v k="$1" '$1 == "H" && $2 == k { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' "$raw"; }

@@ -22,7 +22,7 @@ memcount=8192
 secs=2
 passes=2
 profile=
-transports="ipn ipn-lossless udp unix vde"
+transports="ipn ipn-lossless udp unix vde tipc"
 qlen=128
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -88,6 +88,19 @@ elif ! $B fanout vde 1 64 0.2 > /dev/null 2> /tmp/vde.err; then
 	say "N vde vde_switch does not run in the VM: $(tail -n 1 /tmp/vde.err | sed 's/^FAIL //')"
 	transports=$(echo $transports | sed 's/ vde//')
 fi
+
+# TIPC groups: a kernel without AF_TIPC (a kernel built before
+# scripts/configs had CONFIG_TIPC=y) skips them, said once; any other
+# failure of the probe is one
+modprobe tipc 2> /dev/null
+$B fanout tipc 1 64 0.2 > /dev/null 2> /tmp/tipc.err
+rc=$?
+if [ $rc = 2 ]; then
+	say "N tipc TIPC groups not measured: this kernel has no AF_TIPC ($(sed -n 's/^UNSUPPORTED //p' /tmp/tipc.err | tail -n 1)); scripts/configs/vm.config and bench.config have CONFIG_TIPC=y: rebuild the kernel (scripts/build vm or vm-bench)"
+elif [ $rc != 0 ]; then
+	say "F tipc: the TIPC group probe failed (exit $rc): $(tail -n 1 /tmp/tipc.err)"
+fi
+[ $rc = 0 ] || transports=$(echo $transports | sed 's/ tipc//')
 
 # two namespaces, each with a veth pair whose host end is a switch port
 for s in a b; do

@@ -72,6 +72,8 @@ int fanout(int argc, char **argv)
 	seconds = atof(argv[5]);
 	if (nrx < 1 || nrx > MAXN || msize < 14 || msize > MSGMAX)
 		return USAGE;
+	if (tr == T_TIPC && !tipc_check())
+		return UNSUPPORTED;
 
 	sh = shared_map();
 	if (pipe(ready) || pipe(fin))

@@ -9,13 +9,15 @@
  *	One sender, N receiving processes, messages of SIZE bytes for
  *	SECONDS.  TRANSPORT: ipn (broadcast, lossy), ipn-lossless, udp
  *	(multicast on lo), unix (AF_UNIX datagram, the sender loops
- *	sendto over the receivers) or vde (vde_switch in hub mode, the
- *	command in $VDE_SWITCH, N+1 clients speaking the vde2 protocol).
+ *	sendto over the receivers), vde (vde_switch in hub mode, the
+ *	command in $VDE_SWITCH, N+1 clients speaking the vde2 protocol)
+ *	or tipc (a TIPC communication group at node scope, lossless).
  *	R fanout TRANSPORT N SIZE SENT DELIVERED MIN_PER_READER ELAPSED_NS
  *	  SENDER_NS RECEIVERS_NS TOTAL_NS SOFTIRQ_NS
  *	CPU times are getrusage() of the sender (plus vde_switch for vde)
  *	and of the receivers; TOTAL and SOFTIRQ are from /proc/stat over
- *	the run, every CPU, softirq and kernel threads included.
+ *	the run, every CPU, softirq and kernel threads included.  Exits 2
+ *	when the kernel has no AF_TIPC (tipc only).
  *
  * ipn-bench mem TRANSPORT N SIZE COUNT
  *	COUNT messages queued on N readers that do not read (ipn, udp,
@@ -41,8 +43,8 @@
  *	as its own (the guest cannot calibrate it without HPET or ACPI).
  *
  * The commands live in fanout.c, mem.c and l2.c (grab and l2); the
- * transports' sockets in transport.c and vde.c; what they share in
- * util.c and ipn-bench.h.  scripts/bench builds them together, static.
+ * transports' sockets in transport.c, vde.c and tipc.c; what they
+ * share in util.c and ipn-bench.h.  scripts/bench builds them together, static.
  */
 #include "ipn-bench.h"
 #include <signal.h>

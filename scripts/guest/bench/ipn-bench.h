@@ -35,8 +35,11 @@
 #define RX_IDLE_MAX	40	/* lossless: 2 s without a message is a loss */
 #define RX_TIMEOUT	-1	/* rx_recv(): nothing came within RX_TIMEO_US */
 #define RX_ERROR	-2	/* rx_recv(): an error, kept in the rx_result */
+#define UNSUPPORTED	2	/* exit status: this kernel lacks the transport */
+#define TIPC_GROUP	4711	/* the benchmark's TIPC group (service type) */
+#define TIPC_JOIN_S	20	/* seconds the sender waits for the readers */
 
-enum transport { T_IPN, T_IPN_LOSSLESS, T_UDP, T_UNIX, T_VDE };
+enum transport { T_IPN, T_IPN_LOSSLESS, T_UDP, T_UNIX, T_VDE, T_TIPC };
 
 struct rx_result {
 	unsigned long long count;
@@ -93,6 +96,11 @@ int rx_open(int i);
 void tx_open(struct tx *tx);
 int tx_send(struct tx *tx, const void *buf, int flags);
 int lossless(void);
+
+/* tipc.c: TIPC communication groups */
+int tipc_check(void);
+int tipc_rx_open(int i);
+int tipc_tx_open(void);
 
 /* vde.c: vde_switch and its datagram protocol */
 extern pid_t vde_pid;

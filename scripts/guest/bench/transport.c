@@ -3,8 +3,8 @@
  * ipn-bench: the transports' sockets.  A receiver opens one with
  * rx_open(), the sender one with tx_open() and sends a message to every
  * receiver with tx_send(): AF_IPN broadcast (lossy or lossless), UDP
- * multicast on lo, AF_UNIX datagrams in a sendto loop, or vde_switch
- * (vde.c).
+ * multicast on lo, AF_UNIX datagrams in a sendto loop, vde_switch
+ * (vde.c) or a TIPC communication group (tipc.c).
  */
 #include "ipn-bench.h"
 #include <arpa/inet.h>
@@ -16,6 +16,7 @@ const char *const tnames[] = {
 	[T_UDP]		 = "udp",
 	[T_UNIX]	 = "unix",
 	[T_VDE]		 = "vde",
+	[T_TIPC]	 = "tipc",
 };
 
 enum transport tr;
@@ -126,6 +127,8 @@ int rx_open(int i)
 		return fd;
 	case T_VDE:
 		return vde_open(i);
+	case T_TIPC:
+		return tipc_rx_open(i);
 	}
 	return -1;
 }
@@ -167,6 +170,9 @@ void tx_open(struct tx *tx)
 	case T_VDE:
 		tx->fd = vde_open(MAXN + 1);
 		break;
+	case T_TIPC:
+		tx->fd = tipc_tx_open();
+		break;
 	}
 }
 
@@ -199,5 +205,5 @@ int tx_send(struct tx *tx, const void *buf, int flags)
 
 int lossless(void)
 {
-	return tr == T_IPN_LOSSLESS || tr == T_UNIX;
+	return tr == T_IPN_LOSSLESS || tr == T_UNIX || tr == T_TIPC;
 }
