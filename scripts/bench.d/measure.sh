@@ -17,19 +17,25 @@ copy_program() {
 
 # Boot the VM once, run every measurement, write $out/raw.txt
 measure() {
-	local hdr inc=() vde npoints timeout start need=() khz
+	local hdr inc=() vde npoints timeout start need=() khz batchns
 
 	[ "$passes" -ge 1 ] 2>/dev/null || die "--passes needs a number"
+	{ [ "$batch" -ge 2 ] && [ "$batch" -le 64 ]; } 2>/dev/null ||
+		die "--batch needs a number from 2 to 64"
 	kdir=$(cd "$kdir" 2>/dev/null && pwd) || die "no kernel directory $kdir"
 	[ -f "$kdir/arch/x86/boot/bzImage" ] ||
 		die "no kernel at $kdir/arch/x86/boot/bzImage (run scripts/build vm)"
 	sizes="64 1400"
+	# the batched variant at every N, but only at the largest in --quick
 	if [ -n "$profile" ]; then
 		ns=16 sizes=64 secs=${secs:-2} memsizes= memcount=0 passes=1
+		batchns=$ns
 	elif [ -n "$quick" ]; then
 		ns="1 2 4 8" secs=${secs:-0.5} memsizes=1400 memcount=2048
+		batchns=8
 	else
 		ns="1 2 4 8 16 32 64" secs=${secs:-2} memsizes="64 1400" memcount=8192
+		batchns=$ns
 	fi
 
 	# Beyond scripts/deps: vde2 for vde_switch (a vde_switch that is
@@ -62,13 +68,14 @@ measure() {
 	[ -z "$vde" ] || copy_program "$vde" vde VDE_SWITCH
 	[ -z "$profile" ] || copy_program "$(command -v perf)" perf PERF
 
-	# Budget: per pass, 6 transports x |N| x 2 sizes fan-out points and 4
-	# switching runs, each with some setup; the memory runs, and the boot.
-	npoints=$(( $(wc -w <<<"$ns") * 2 * 6 + 4 ))
+	# Budget: per pass, 6 transports x (|N| + |batched N|) x 2 sizes
+	# fan-out points and 4 switching runs, each with some setup; the
+	# memory runs, and the boot.
+	npoints=$(( ($(wc -w <<<"$ns") + $(wc -w <<<"$batchns")) * 2 * 6 + 4 ))
 	timeout=$(( 900 + passes * npoints * (${secs%.*} + 6) ))
 	mkdir -p "$BUILD/logs" "$out"
 	log=$BUILD/logs/bench-$(date +%Y%m%d-%H%M%S).log
-	note "booting $kdir (N = $ns, $secs s per point, $passes passes); log in $log"
+	note "booting $kdir (N = $ns, batched at $batchns, $secs s per point, $passes passes); log in $log"
 	start=$(date +%s)
 	vrc=0
 	# scripts/vm gives each vCPU a socket of its own, so that the guest
@@ -77,6 +84,7 @@ measure() {
 		--smp 2 --append "${khz:+tsc_early_khz=$khz tsc=reliable}" -- \
 		"$guest_env sh /extra/bench.sh --ns '$ns' --sizes '$sizes'" \
 		"--mem-sizes '$memsizes' --mem-count $memcount --time $secs --passes $passes" \
+		"--batch $batch --batch-ns '$batchns'" \
 		"${profile:+--profile}" \
 		> "$log" 2>&1 || vrc=$?
 	{
@@ -85,6 +93,8 @@ measure() {
 		echo "H secs $secs"
 		echo "H ns $ns"
 		echo "H sizes $sizes"
+		echo "H batch $batch"
+		echo "H batchns $batchns"
 		echo "H memsizes $memsizes"
 		echo "H memcount $memcount"
 		echo "H elapsed $(( $(date +%s) - start ))"

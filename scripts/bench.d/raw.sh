@@ -18,20 +18,23 @@ hinfo() { awk -v k="$1" '$1 == "H" && $2 == k { $1 = $2 = ""; sub(/^ +/, ""); pr
 info() { awk -v k="$1" '$1 == "I" && $2 == k { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' "$raw"; }
 
 # read_raw RAW: the run's parameters (quick passes secs ns sizes memsizes
-# memcount elapsed vrc), the fan-out means in $agg, the points where the
-# targets are read (target_ns n_lo n_hi) and the count of failures
+# memcount elapsed vrc batch), the fan-out means in $agg, the points
+# where the targets are read (target_ns n_lo n_hi) and the count of
+# failures.  In $agg the batched variant of TRANSPORT is TRANSPORT+mmsg
+# (its R lines end in the batch, > 1; raw.txt from before the variant
+# has no such field).
 read_raw() {
 	raw=$1
 	quick=$(hinfo quick) passes=$(hinfo passes) secs=$(hinfo secs) ns=$(hinfo ns)
 	sizes=$(hinfo sizes) memsizes=$(hinfo memsizes) elapsed=$(hinfo elapsed)
-	memcount=$(hinfo memcount)
+	memcount=$(hinfo memcount) batch=$(hinfo batch)
 	vrc=$(hinfo vmrc)
 	[ "$quick" = 1 ] || quick=
 
-	# One row per (size, N, transport): the means over the passes.
+	# One row per (size, N, transport and variant): the means over the passes.
 	agg=$out/.fanout.dat
 	awk '$1 == "R" && $3 == "fanout" {
-		k = $6 " " $5 " " $4
+		k = $6 " " $5 " " $4 ($15 > 1 ? "+mmsg" : "")
 		if (!(k in n)) order[++nk] = k
 		n[k]++; sent[k] += $7; del[k] += $8; el[k] += $10
 		tx[k] += $11; rx[k] += $12; tot[k] += $13; sq[k] += $14

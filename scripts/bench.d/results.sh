@@ -4,6 +4,16 @@
 # its targets table into the README for the committed results.  Sourced,
 # not run.
 
+# cell SIZE N TRANSPORT COLUMN: "plain", or "plain / batched" where the
+# batched variant was measured
+cell() {
+	local a b
+
+	a=$(value "$1" "$2" "$3" "$4")
+	b=$(value "$1" "$2" "$3+mmsg" "$4")
+	if [ "$b" = - ]; then echo "$a"; else echo "$a / $b"; fi
+}
+
 fanout_table() {	# fanout_table SIZE COLUMN TITLE
 	local n t row
 	echo
@@ -17,7 +27,7 @@ fanout_table() {	# fanout_table SIZE COLUMN TITLE
 	echo "$row"
 	for n in $ns; do
 		row="| $n |"
-		for t in $transports; do row+=" $(value "$1" "$n" "$t" "$2") |"; done
+		for t in $transports; do row+=" $(cell "$1" "$n" "$t" "$2") |"; done
 		echo "$row"
 	done
 }
@@ -73,6 +83,15 @@ write_results() {
 		echo "sender 780 blocks of 1 KiB (a 64-byte message takes one, a 1400-byte"
 		echo "message two) and TIPC sizes the readers' receive buffers from the"
 		echo "group, so a reader's queue holds up to 780 or 390 messages, not $(info qlen)."
+		if [ -n "$batch" ]; then
+			echo
+			echo "Each fan-out cell is *one message a system call* / *batched*: the"
+			echo "readers drain with \`recvmmsg()\` (\`MSG_WAITFORONE\`, up to $batch a"
+			echo "call) and the sender sends $batch messages a \`sendmmsg()\` (the AF_UNIX"
+			echo "loop: $batch x N entries, each with its reader's address, in calls of at"
+			echo "most 1024; vde_switch itself still forwards one frame at a time)."
+			echo "The batched variant ran at N = $(hinfo batchns | sed 's/ /, /g')."
+		fi
 		if [ "$fails" -gt 0 ]; then
 			echo
 			echo "## Failures"
@@ -96,6 +115,8 @@ write_results() {
 				target_row "AF_IPN broadcast / UDP multicast" "$s" ipn udp "<=" 0.75
 				target_row "AF_IPN lossless / AF_UNIX loop" "$s" ipn-lossless unix "<=" 0.5
 				target_row "AF_IPN lossless / TIPC group" "$s" ipn-lossless tipc "<=" 0.5
+				target_row "batched, AF_IPN lossless / TIPC group" "$s" \
+					ipn-lossless+mmsg tipc+mmsg "<=" 0.5
 				target_row "vde_switch / AF_IPN broadcast" "$s" vde ipn ">=" 3
 			done
 			r=$(ratio "$(value "$s" "$n_hi" ipn 6)" "$(value "$s" "$n_lo" ipn 6)")

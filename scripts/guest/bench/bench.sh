@@ -5,13 +5,16 @@
 # "BENCH " line each:
 #   I KEY VALUE		about the guest
 #   N WHAT TEXT		a note (something not measured, and why)
-#   R PASS fanout TRANSPORT N SIZE SENT DELIVERED MIN ELAPSED_NS SENDER_NS RX_NS TOTAL_NS SOFTIRQ_NS
+#   R PASS fanout TRANSPORT N SIZE SENT DELIVERED MIN ELAPSED_NS SENDER_NS RX_NS TOTAL_NS SOFTIRQ_NS BATCH
 #   R PASS l2 PATH SIZE SENT DELIVERED ELAPSED_NS SENDER_NS RX_NS TOTAL_NS SOFTIRQ_NS
 #   R 1 mem TRANSPORT N SIZE QUEUED CHARGED_BYTES KMEM_BYTES
 #   L NS ENTRIES		kvde_switch lookup cost, from its KUnit suite
 #   F TEXT			a transport did not deliver what was sent
 #   T WHAT SECONDS		guest uptime when WHAT started, for the budget
 #   S WHAT TEXT			--profile: a line of the profile of WHAT
+# Every fan-out point runs one message a system call, and at the N of
+# --batch-ns (default all) again with --batch messages a sendmmsg() and
+# recvmmsg() (BATCH in its R line; 1 is the plain variant).
 # Exits 1 when there is an F line.
 B=/extra/ipn-bench
 IP=/sbin/ip.iproute2
@@ -24,6 +27,8 @@ passes=2
 profile=
 transports="ipn ipn-lossless udp unix vde tipc"
 qlen=128
+batch=32
+batchns=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--ns) ns=$2; shift ;;
@@ -33,11 +38,14 @@ while [ $# -gt 0 ]; do
 	--time) secs=$2; shift ;;
 	--passes) passes=$2; shift ;;
 	--profile) profile=1 ;;
+	--batch) batch=$2; shift ;;
+	--batch-ns) batchns=$2; shift ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
 done
 
+batchns=${batchns:-$ns}
 out=/tmp/bench.out
 : > $out
 say() { echo "$*" >> $out; }
@@ -70,6 +78,7 @@ fi
 say "I clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
 say "I qlen $qlen"
 say "I rcvbuf $(cat /proc/sys/net/core/rmem_default)"
+say "I batch $batch"
 
 grep -q ' /run ' /proc/mounts || mount -t tmpfs run /run
 echo $qlen > /proc/sys/net/unix/max_dgram_qlen
@@ -101,6 +110,12 @@ elif [ $rc != 0 ]; then
 	say "F tipc: the TIPC group probe failed (exit $rc): $(tail -n 1 /tmp/tipc.err)"
 fi
 [ $rc = 0 ] || transports=$(echo $transports | sed 's/ tipc//')
+
+# batched N: whether the batched variant runs at N
+batched() {
+	case " $batchns " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 
 # two namespaces, each with a veth pair whose host end is a switch port
 for s in a b; do
@@ -178,6 +193,8 @@ if [ -n "$profile" ]; then
 		for n in $ns; do
 			for t in $transports; do
 				profile "fanout-$t-$n-$size" $B fanout $t $n $size $secs
+				batched $n || continue
+				profile "fanout-$t-batch$batch-$n-$size" $B fanout $t $n $size $secs $batch
 			done
 		done
 		l2_bridge $size profile "l2-bridge-$size"
@@ -193,6 +210,8 @@ while [ $p -le $passes ]; do
 		for n in $ns; do
 			for t in $transports; do
 				rec $p "" $B fanout $t $n $size $secs
+				batched $n || continue
+				rec $p "" $B fanout $t $n $size $secs $batch
 			done
 		done
 	done

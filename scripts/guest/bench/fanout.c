@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ipn-bench fanout TRANSPORT N SIZE SECONDS: one sender, N receiving
- * processes, what each got and the CPU it cost (see ipn-bench.c).
+ * ipn-bench fanout TRANSPORT N SIZE SECONDS [BATCH]: one sender, N
+ * receiving processes, what each got and the CPU it cost (see
+ * ipn-bench.c); with BATCH > 1 both sides move BATCH messages a system
+ * call (batch.c).
  */
 #include "ipn-bench.h"
 #include <signal.h>
@@ -9,15 +11,26 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 
+/* The next messages: how many (one unless batched), or RX_TIMEOUT/ERROR */
+static int rx_next(int fd, char *buf, struct mmsghdr *mm, struct rx_result *r)
+{
+	ssize_t n;
+
+	if (mm)
+		return rx_recvm(fd, mm, batch, r);
+	n = rx_recv(fd, buf, MSGMAX, NULL, 0, r);
+	return n >= 0 ? 1 : n;
+}
+
 /* Receiving process @i: count until the sender is done, then report */
 static void receiver(int i, int ready, int fin)
 {
 	struct timeval tv = { 0, RX_TIMEO_US };
+	struct mmsghdr *mm = batch > 1 ? mmsg_new(batch, NULL, MSGMAX) : NULL;
 	struct rx_result *r = &sh->rx[i];
 	unsigned long long cpu0;
 	char buf[MSGMAX];
-	int fd, idle = 0;
-	ssize_t n;
+	int fd, idle = 0, n;
 
 	report_fd[0] = ready;
 	report_fd[1] = fin;
@@ -27,9 +40,9 @@ static void receiver(int i, int ready, int fin)
 	cpu0 = cpu_self_ns();
 	say_ready(ready);
 	for (;;) {
-		n = rx_recv(fd, buf, sizeof(buf), NULL, 0, r);
+		n = rx_next(fd, buf, mm, r);
 		if (n >= 0) {
-			r->count++;
+			r->count += n;
 			idle = 0;
 			if (lossless() && __atomic_load_n(&sh->done, __ATOMIC_ACQUIRE) &&
 			    r->count >= sh->sent) {
@@ -53,27 +66,50 @@ static void receiver(int i, int ready, int fin)
 	_exit(0);
 }
 
+/* Send for a while: four messages, or one batch; 0 or -errno */
+static int tx_some(struct tx *tx, const char *buf)
+{
+	int i, err = 0;
+
+	if (tx->mm) {
+		err = tx_sendm(tx);
+		if (!err)
+			sh->sent += batch;
+		return err;
+	}
+	for (i = 0; i < 4 && !err; i++) {
+		err = tx_send(tx, buf, 0);
+		if (!err)
+			sh->sent++;
+	}
+	return err;
+}
+
 int fanout(int argc, char **argv)
 {
 	unsigned long long t0, t_end, t_stop, busy0, busy1, soft0, soft1;
 	unsigned long long cpu0, cpu_tx, vde0 = 0, delivered = 0, min = ~0ULL;
 	unsigned long long finish = 0, rx_cpu = 0;
 	int ready[2], fin[2], i, err = 0, bad = 0, mgr = -1;
-	char buf[MSGMAX];
+	char buf[MSGMAX], what[32];
 	double seconds;
 	pid_t pids[MAXN];
-	struct tx tx;
+	struct tx tx = { .fd = -1 };
 
-	if (argc != 6)
+	if (argc != 6 && argc != 7)
 		return USAGE;
 	tr = parse_transport(argv[2]);
 	nrx = atoi(argv[3]);
 	msize = atoi(argv[4]);
 	seconds = atof(argv[5]);
-	if (nrx < 1 || nrx > MAXN || msize < 14 || msize > MSGMAX)
+	batch = argc > 6 ? atoi(argv[6]) : 1;
+	if (nrx < 1 || nrx > MAXN || msize < 14 || msize > MSGMAX ||
+	    batch < 1 || batch > BATCH_MAX)
 		return USAGE;
 	if (tr == T_TIPC && !tipc_check())
 		return UNSUPPORTED;
+	snprintf(what, sizeof(what), batch > 1 ? "%s batch %d" : "%s",
+		 tnames[tr], batch);
 
 	sh = shared_map();
 	if (pipe(ready) || pipe(fin))
@@ -106,6 +142,8 @@ int fanout(int argc, char **argv)
 	tx_open(&tx);
 	memset(buf, 0x5a, sizeof(buf));
 	memset(buf, 0xff, 6);	/* an Ethernet broadcast, for vde */
+	if (batch > 1)
+		tx_batch_open(&tx, buf);
 
 	if (tr == T_VDE)
 		vde0 = cpu_pid_ns(vde_pid);
@@ -115,11 +153,7 @@ int fanout(int argc, char **argv)
 	t_end = t0;
 	t_stop = t0 + (unsigned long long)(seconds * 1e9);
 	for (;;) {
-		for (i = 0; i < 4 && !err; i++) {
-			err = tx_send(&tx, buf, 0);
-			if (!err)
-				sh->sent++;
-		}
+		err = tx_some(&tx, buf);
 		if (err) {
 			errno = -err;
 			perror("ipn-bench: send");
@@ -149,33 +183,33 @@ int fanout(int argc, char **argv)
 			finish = r->finish_ns;
 		if (r->err) {
 			fprintf(stderr, "FAIL %s N=%d: receiver %d: %s\n",
-				tnames[tr], nrx, i, strerror(r->err));
+				what, nrx, i, strerror(r->err));
 			bad = 1;
 		}
 		if (r->count > sh->sent) {
 			fprintf(stderr,
 				"FAIL %s N=%d: receiver %d got %llu of %llu sent (duplicates)\n",
-				tnames[tr], nrx, i, r->count, sh->sent);
+				what, nrx, i, r->count, sh->sent);
 			bad = 1;
 		}
 		if (lossless() && r->count != sh->sent) {
 			fprintf(stderr,
 				"FAIL %s N=%d size %d: lossless receiver %d got %llu of %llu\n",
-				tnames[tr], nrx, msize, i, r->count, sh->sent);
+				what, nrx, msize, i, r->count, sh->sent);
 			bad = 1;
 		}
 	}
 	if (!delivered || err) {
 		fprintf(stderr, "FAIL %s N=%d size %d: %llu sent, %llu delivered%s\n",
-			tnames[tr], nrx, msize, sh->sent, delivered,
+			what, nrx, msize, sh->sent, delivered,
 			err ? ", send failed" : "");
 		bad = 1;
 	}
 	if (finish < t_end)
 		finish = t_end;
-	printf("R fanout %s %d %d %llu %llu %llu %llu %llu %llu %llu %llu\n",
+	printf("R fanout %s %d %d %llu %llu %llu %llu %llu %llu %llu %llu %d\n",
 	       tnames[tr], nrx, msize, sh->sent, delivered, min, finish - t0,
-	       cpu_tx, rx_cpu, busy1 - busy0, soft1 - soft0);
+	       cpu_tx, rx_cpu, busy1 - busy0, soft1 - soft0, batch);
 	fflush(stdout);
 
 	close(tx.fd);

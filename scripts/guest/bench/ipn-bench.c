@@ -5,15 +5,17 @@
  * transport that does not deliver what was sent prints "FAIL ..." on
  * stderr and the program exits 1.  It never fails on speed.
  *
- * ipn-bench fanout TRANSPORT N SIZE SECONDS
+ * ipn-bench fanout TRANSPORT N SIZE SECONDS [BATCH]
  *	One sender, N receiving processes, messages of SIZE bytes for
  *	SECONDS.  TRANSPORT: ipn (broadcast, lossy), ipn-lossless, udp
  *	(multicast on lo), unix (AF_UNIX datagram, the sender loops
  *	sendto over the receivers), vde (vde_switch in hub mode, the
  *	command in $VDE_SWITCH, N+1 clients speaking the vde2 protocol)
  *	or tipc (a TIPC communication group at node scope, lossless).
+ *	With BATCH (2 to 64) the receivers drain with recvmmsg() and the
+ *	sender sends BATCH messages a sendmmsg() call (batch.c).
  *	R fanout TRANSPORT N SIZE SENT DELIVERED MIN_PER_READER ELAPSED_NS
- *	  SENDER_NS RECEIVERS_NS TOTAL_NS SOFTIRQ_NS
+ *	  SENDER_NS RECEIVERS_NS TOTAL_NS SOFTIRQ_NS BATCH
  *	CPU times are getrusage() of the sender (plus vde_switch for vde)
  *	and of the receivers; TOTAL and SOFTIRQ are from /proc/stat over
  *	the run, every CPU, softirq and kernel threads included.  Exits 2
@@ -43,8 +45,8 @@
  *	as its own (the guest cannot calibrate it without HPET or ACPI).
  *
  * The commands live in fanout.c, mem.c and l2.c (grab and l2); the
- * transports' sockets in transport.c, vde.c and tipc.c; what they
- * share in util.c and ipn-bench.h.  scripts/bench builds them together, static.
+ * transports' sockets in transport.c, vde.c and tipc.c, the batched
+ * variant in batch.c; what they share in util.c and ipn-bench.h.  scripts/bench builds them together, static.
  */
 #include "ipn-bench.h"
 #include <signal.h>

@@ -36,6 +36,7 @@
 #define RX_TIMEOUT	-1	/* rx_recv(): nothing came within RX_TIMEO_US */
 #define RX_ERROR	-2	/* rx_recv(): an error, kept in the rx_result */
 #define UNSUPPORTED	2	/* exit status: this kernel lacks the transport */
+#define BATCH_MAX	64	/* messages per sendmmsg()/recvmmsg() */
 #define TIPC_GROUP	4711	/* the benchmark's TIPC group (service type) */
 #define TIPC_JOIN_S	20	/* seconds the sender waits for the readers */
 
@@ -55,11 +56,16 @@ struct shared {
 	struct rx_result rx[MAXN + 1];
 };
 
-/* The sender's side of a fan-out: one socket, and where to send */
+/*
+ * The sender's side of a fan-out: one socket, and where to send; for
+ * the batched variant the sendmmsg() vector of one call, @mlen entries
+ */
 struct tx {
 	int fd;
 	struct sockaddr_un *unix_to;
 	struct sockaddr_in mcast_to;
+	struct mmsghdr *mm;
+	int mlen;
 };
 
 /* util.c: the run's processes, time, /proc and /sys */
@@ -77,6 +83,7 @@ void write_file(const char *path, const char *val);
 void rm_dir(const char *dir);
 void shrink_slabs(void);
 void set_int(int fd, int level, int name, int val, const char *what);
+ssize_t rx_status(ssize_t n, struct rx_result *r);
 ssize_t rx_recv(int fd, void *buf, size_t len, void *from, socklen_t fromlen,
 		struct rx_result *r);
 void say_ready(int ready);
@@ -87,7 +94,7 @@ struct shared *shared_map(void);
 /* transport.c: the sockets of each transport */
 extern const char *const tnames[];
 extern enum transport tr;
-extern int nrx, msize;
+extern int nrx, msize, batch;
 
 enum transport parse_transport(const char *s);
 struct sockaddr_un ipn_addr(const char *path);
@@ -96,6 +103,12 @@ int rx_open(int i);
 void tx_open(struct tx *tx);
 int tx_send(struct tx *tx, const void *buf, int flags);
 int lossless(void);
+
+/* batch.c: the batched variant, sendmmsg() and recvmmsg() */
+struct mmsghdr *mmsg_new(int vlen, void *buf, size_t len);
+int rx_recvm(int fd, struct mmsghdr *mm, int vlen, struct rx_result *r);
+void tx_batch_open(struct tx *tx, void *buf);
+int tx_sendm(struct tx *tx);
 
 /* tipc.c: TIPC communication groups */
 int tipc_check(void);

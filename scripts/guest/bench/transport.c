@@ -4,7 +4,8 @@
  * rx_open(), the sender one with tx_open() and sends a message to every
  * receiver with tx_send(): AF_IPN broadcast (lossy or lossless), UDP
  * multicast on lo, AF_UNIX datagrams in a sendto loop, vde_switch
- * (vde.c) or a TIPC communication group (tipc.c).
+ * (vde.c) or a TIPC communication group (tipc.c).  tx_sendm() (batch.c)
+ * is the batched tx_send().
  */
 #include "ipn-bench.h"
 #include <arpa/inet.h>
@@ -20,7 +21,7 @@ const char *const tnames[] = {
 };
 
 enum transport tr;
-int nrx, msize;
+int nrx, msize, batch = 1;
 
 enum transport parse_transport(const char *s)
 {

@@ -181,9 +181,24 @@ void set_int(int fd, int level, int name, int val, const char *what)
 }
 
 /*
+ * What a receive call on a socket with SO_RCVTIMEO returned: @n when it
+ * is no error, RX_TIMEOUT when nothing came in time, or RX_ERROR with
+ * the error kept in @r->err
+ */
+ssize_t rx_status(ssize_t n, struct rx_result *r)
+{
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN)
+		return RX_TIMEOUT;
+	r->err = errno;
+	return RX_ERROR;
+}
+
+/*
  * recvfrom() on a socket with SO_RCVTIMEO, again when a signal broke
- * in: the message's length, RX_TIMEOUT when none came in time, or
- * RX_ERROR with the error kept in @r->err.  @from may be NULL.
+ * in: the message's length, or RX_TIMEOUT or RX_ERROR (rx_status()).
+ * @from may be NULL.
  */
 ssize_t rx_recv(int fd, void *buf, size_t len, void *from, socklen_t fromlen,
 		struct rx_result *r)
@@ -195,12 +210,7 @@ ssize_t rx_recv(int fd, void *buf, size_t len, void *from, socklen_t fromlen,
 		alen = fromlen;
 		n = recvfrom(fd, buf, len, 0, from, from ? &alen : NULL);
 	} while (n < 0 && errno == EINTR);
-	if (n >= 0)
-		return n;
-	if (errno == EAGAIN)
-		return RX_TIMEOUT;
-	r->err = errno;
-	return RX_ERROR;
+	return rx_status(n, r);
 }
 
 /* A child is set up: tell the parent, which waits for our byte */
