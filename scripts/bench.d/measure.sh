@@ -39,9 +39,11 @@ measure() {
 	fi
 
 	# Beyond scripts/deps: vde2 for vde_switch (a vde_switch that is
-	# missing or does not run in the VM is said in the results).
+	# missing or does not run in the VM is said in the results), and
+	# liburing for the io_uring receivers.
 	command -v vde_switch >/dev/null 2>&1 || need+=(vde2)
 	command -v gcc >/dev/null 2>&1 || need+=(build-essential)
+	[ -f /usr/include/liburing.h ] || need+=(liburing-dev)
 	[ -z "$profile" ] || command -v perf >/dev/null 2>&1 || need+=(linux-perf)
 	apt_install "${need[@]}" || note "apt-get install ${need[*]} failed"
 
@@ -54,7 +56,7 @@ measure() {
 	[ -f "$hdr/linux/ipn.h" ] || hdr=$BUILD/vm/usr/include
 	[ -d "$hdr" ] && inc=(-isystem "$hdr")
 	gcc -static -O2 -Wall "${inc[@]}" -o "$guest/ipn-bench" \
-		"$TOP"/scripts/guest/bench/*.c || die "building ipn-bench failed"
+		"$TOP"/scripts/guest/bench/*.c -luring || die "building ipn-bench failed"
 	cp "$TOP/scripts/guest/bench/bench.sh" "$guest/"
 	# Without HPET or ACPI the guest cannot calibrate its TSC and keeps
 	# time in jiffies (4 ms); under TCG its TSC is the host's.  Not for
@@ -68,10 +70,10 @@ measure() {
 	[ -z "$vde" ] || copy_program "$vde" vde VDE_SWITCH
 	[ -z "$profile" ] || copy_program "$(command -v perf)" perf PERF
 
-	# Budget: per pass, 6 transports x (|N| + |batched N|) x 2 sizes
+	# Budget: per pass, 6 transports x (|N| + 2 x |batched N|) x 2 sizes
 	# fan-out points and 4 switching runs, each with some setup; the
 	# memory runs, and the boot.
-	npoints=$(( ($(wc -w <<<"$ns") + $(wc -w <<<"$batchns")) * 2 * 6 + 4 ))
+	npoints=$(( ($(wc -w <<<"$ns") + 2 * $(wc -w <<<"$batchns")) * 2 * 6 + 4 ))
 	timeout=$(( 900 + passes * npoints * (${secs%.*} + 6) ))
 	mkdir -p "$BUILD/logs" "$out"
 	log=$BUILD/logs/bench-$(date +%Y%m%d-%H%M%S).log

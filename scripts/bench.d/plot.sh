@@ -2,8 +2,8 @@
 # shellcheck shell=bash disable=SC2154 # the variables of scripts/bench
 # scripts/bench: fanout.png, msgs/s per reader (top) and total CPU per
 # delivery (bottom) against N, 64 and 1400 bytes side by side, from the
-# fan-out means of raw.sh; the batched variant of each transport dashed,
-# in its colour.  Sourced, not run.
+# fan-out means of raw.sh; the batched variant of each transport dashed
+# and the io_uring one dotted, in its colour.  Sourced, not run.
 
 # plot_fanout: the data in one block per size, transport and variant,
 # in that order, and the gnuplot script that reads them
@@ -13,7 +13,7 @@ plot_fanout() {
 	: > "$pdat"
 	for s in $sizes; do
 		for t in $transports; do
-			for v in "" +mmsg; do
+			for v in "" +mmsg +uring; do
 				awk -v s="$s" -v t="$t$v" '$1 == s && $3 == t { print $2, $4, $8; f = 1 }
 					END { if (!f) print "1 NaN NaN" }' "$agg" >> "$pdat"
 				printf '\n\n' >> "$pdat"
@@ -33,14 +33,15 @@ plot_fanout() {
 			col=${what%%:*}
 			i=0
 			for s in $sizes; do
-				echo "set title '$s-byte messages (dashed: batched)'"
+				echo "set title '$s-byte messages (dashed: batched, dotted: io_uring)'"
 				echo "set ylabel '${what#*:}'"
 				line="plot" c=0
 				for t in $transports; do
 					c=$((c + 1))
 					line+=" '$pdat' index $i using 1:$col with linespoints lc $c title '${tlabel[$t]}',"
 					line+=" '$pdat' index $((i + 1)) using 1:$col with linespoints lc $c dt 2 notitle,"
-					i=$((i + 2))
+					line+=" '$pdat' index $((i + 2)) using 1:$col with linespoints lc $c dt 3 notitle,"
+					i=$((i + 3))
 				done
 				echo "${line%,}"
 			done

@@ -21,8 +21,9 @@ info() { awk -v k="$1" '$1 == "I" && $2 == k { $1 = $2 = ""; sub(/^ +/, ""); pri
 # memcount elapsed vrc batch), the fan-out means in $agg, the points
 # where the targets are read (target_ns n_lo n_hi) and the count of
 # failures.  In $agg the batched variant of TRANSPORT is TRANSPORT+mmsg
-# (its R lines end in the batch, > 1; raw.txt from before the variant
-# has no such field).
+# (its R lines end in the batch, > 1, and "mmsg"), and the one with
+# io_uring receivers TRANSPORT+uring (the batch, "uring"); raw.txt from
+# before the variants has neither field.
 read_raw() {
 	raw=$1
 	quick=$(hinfo quick) passes=$(hinfo passes) secs=$(hinfo secs) ns=$(hinfo ns)
@@ -34,7 +35,7 @@ read_raw() {
 	# One row per (size, N, transport and variant): the means over the passes.
 	agg=$out/.fanout.dat
 	awk '$1 == "R" && $3 == "fanout" {
-		k = $6 " " $5 " " $4 ($15 > 1 ? "+mmsg" : "")
+		k = $6 " " $5 " " $4 ($16 == "uring" ? "+uring" : $15 > 1 ? "+mmsg" : "")
 		if (!(k in n)) order[++nk] = k
 		n[k]++; sent[k] += $7; del[k] += $8; el[k] += $10
 		tx[k] += $11; rx[k] += $12; tot[k] += $13; sq[k] += $14

@@ -4,14 +4,17 @@
 # its targets table into the README for the committed results.  Sourced,
 # not run.
 
-# cell SIZE N TRANSPORT COLUMN: "plain", or "plain / batched" where the
-# batched variant was measured
+# cell SIZE N TRANSPORT COLUMN: "plain", "plain / batched" or "plain /
+# batched / io_uring", as far as the variants were measured
 cell() {
-	local a b
+	local c v x
 
-	a=$(value "$1" "$2" "$3" "$4")
-	b=$(value "$1" "$2" "$3+mmsg" "$4")
-	if [ "$b" = - ]; then echo "$a"; else echo "$a / $b"; fi
+	c=$(value "$1" "$2" "$3" "$4")
+	for v in mmsg uring; do
+		x=$(value "$1" "$2" "$3+$v" "$4")
+		[ "$x" = - ] || c+=" / $x"
+	done
+	echo "$c"
 }
 
 fanout_table() {	# fanout_table SIZE COLUMN TITLE
@@ -85,12 +88,15 @@ write_results() {
 		echo "group, so a reader's queue holds up to 780 or 390 messages, not $(info qlen)."
 		if [ -n "$batch" ]; then
 			echo
-			echo "Each fan-out cell is *one message a system call* / *batched*: the"
-			echo "readers drain with \`recvmmsg()\` (\`MSG_WAITFORONE\`, up to $batch a"
-			echo "call) and the sender sends $batch messages a \`sendmmsg()\` (the AF_UNIX"
-			echo "loop: $batch x N entries, each with its reader's address, in calls of at"
-			echo "most 1024; vde_switch itself still forwards one frame at a time)."
-			echo "The batched variant ran at N = $(hinfo batchns | sed 's/ /, /g')."
+			echo "Each fan-out cell is *one message a system call* / *batched* /"
+			echo "*io_uring*.  Batched: the readers drain with \`recvmmsg()\`"
+			echo "(\`MSG_WAITFORONE\`, up to $batch a call) and the sender sends $batch"
+			echo "messages a \`sendmmsg()\` (the AF_UNIX loop: $batch x N entries, each with"
+			echo "its reader's address, in calls of at most 1024; vde_switch itself"
+			echo "still forwards one frame at a time).  io_uring: the same sender, and"
+			echo "readers that drain with one multishot receive (\`IORING_OP_RECV\`,"
+			echo "64 provided buffers), every completion that has come per wake-up."
+			echo "The batched variants ran at N = $(hinfo batchns | sed 's/ /, /g')."
 		fi
 		if [ "$fails" -gt 0 ]; then
 			echo
@@ -117,6 +123,8 @@ write_results() {
 				target_row "AF_IPN lossless / TIPC group" "$s" ipn-lossless tipc "<=" 0.5
 				target_row "batched, AF_IPN lossless / TIPC group" "$s" \
 					ipn-lossless+mmsg tipc+mmsg "<=" 0.5
+				target_row "io_uring, AF_IPN lossless / TIPC group" "$s" \
+					ipn-lossless+uring tipc+uring "<=" 0.5
 				target_row "vde_switch / AF_IPN broadcast" "$s" vde ipn ">=" 3
 			done
 			r=$(ratio "$(value "$s" "$n_hi" ipn 6)" "$(value "$s" "$n_lo" ipn 6)")

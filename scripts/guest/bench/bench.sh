@@ -5,7 +5,7 @@
 # "BENCH " line each:
 #   I KEY VALUE		about the guest
 #   N WHAT TEXT		a note (something not measured, and why)
-#   R PASS fanout TRANSPORT N SIZE SENT DELIVERED MIN ELAPSED_NS SENDER_NS RX_NS TOTAL_NS SOFTIRQ_NS BATCH
+#   R PASS fanout TRANSPORT N SIZE SENT DELIVERED MIN ELAPSED_NS SENDER_NS RX_NS TOTAL_NS SOFTIRQ_NS BATCH RECEIVE
 #   R PASS l2 PATH SIZE SENT DELIVERED ELAPSED_NS SENDER_NS RX_NS TOTAL_NS SOFTIRQ_NS
 #   R 1 mem TRANSPORT N SIZE QUEUED CHARGED_BYTES KMEM_BYTES
 #   L NS ENTRIES		kvde_switch lookup cost, from its KUnit suite
@@ -14,7 +14,8 @@
 #   S WHAT TEXT			--profile: a line of the profile of WHAT
 # Every fan-out point runs one message a system call, and at the N of
 # --batch-ns (default all) again with --batch messages a sendmmsg() and
-# recvmmsg() (BATCH in its R line; 1 is the plain variant).
+# recvmmsg(), and once more with the receivers on io_uring (BATCH and
+# RECEIVE in its R line: 1 recv is the plain variant, then mmsg, uring).
 # Exits 1 when there is an F line.
 B=/extra/ipn-bench
 IP=/sbin/ip.iproute2
@@ -111,7 +112,19 @@ elif [ $rc != 0 ]; then
 fi
 [ $rc = 0 ] || transports=$(echo $transports | sed 's/ tipc//')
 
-# batched N: whether the batched variant runs at N
+# io_uring: a kernel without it skips the io_uring receivers, said once
+$B fanout udp 1 64 0.2 $batch uring > /dev/null 2> /tmp/uring.err
+rc=$?
+uring=0
+if [ $rc = 0 ]; then
+	uring=1
+elif [ $rc = 2 ]; then
+	say "N uring io_uring receivers not measured: this kernel has no io_uring ($(sed -n 's/^UNSUPPORTED //p' /tmp/uring.err | tail -n 1)); scripts/configs/vm.config and bench.config have CONFIG_IO_URING=y: rebuild the kernel (scripts/build vm or vm-bench)"
+else
+	say "F uring: the io_uring probe failed (exit $rc): $(tail -n 1 /tmp/uring.err)"
+fi
+
+# batched N: whether the batched variants run at N
 batched() {
 	case " $batchns " in *" $1 "*) return 0 ;; esac
 	return 1
@@ -195,6 +208,8 @@ if [ -n "$profile" ]; then
 				profile "fanout-$t-$n-$size" $B fanout $t $n $size $secs
 				batched $n || continue
 				profile "fanout-$t-batch$batch-$n-$size" $B fanout $t $n $size $secs $batch
+				[ $uring = 1 ] || continue
+				profile "fanout-$t-uring-$n-$size" $B fanout $t $n $size $secs $batch uring
 			done
 		done
 		l2_bridge $size profile "l2-bridge-$size"
@@ -212,6 +227,8 @@ while [ $p -le $passes ]; do
 				rec $p "" $B fanout $t $n $size $secs
 				batched $n || continue
 				rec $p "" $B fanout $t $n $size $secs $batch
+				[ $uring = 1 ] || continue
+				rec $p "" $B fanout $t $n $size $secs $batch uring
 			done
 		done
 	done

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ipn-bench fanout TRANSPORT N SIZE SECONDS [BATCH]: one sender, N
- * receiving processes, what each got and the CPU it cost (see
- * ipn-bench.c); with BATCH > 1 both sides move BATCH messages a system
- * call (batch.c).
+ * ipn-bench fanout TRANSPORT N SIZE SECONDS [BATCH [uring]]: one
+ * sender, N receiving processes, what each got and the CPU it cost
+ * (see ipn-bench.c); with BATCH > 1 both sides move BATCH messages a
+ * system call (batch.c), and with uring the receivers drain with
+ * io_uring instead (uring.c).
  */
 #include "ipn-bench.h"
 #include <signal.h>
@@ -11,11 +12,16 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 
+static int rx_uring;	/* the receivers drain with io_uring */
+
 /* The next messages: how many (one unless batched), or RX_TIMEOUT/ERROR */
-static int rx_next(int fd, char *buf, struct mmsghdr *mm, struct rx_result *r)
+static int rx_next(int fd, char *buf, struct mmsghdr *mm, struct uring_rx *u,
+		   struct rx_result *r)
 {
 	ssize_t n;
 
+	if (u)
+		return uring_recv(u, r);
 	if (mm)
 		return rx_recvm(fd, mm, batch, r);
 	n = rx_recv(fd, buf, MSGMAX, NULL, 0, r);
@@ -26,8 +32,9 @@ static int rx_next(int fd, char *buf, struct mmsghdr *mm, struct rx_result *r)
 static void receiver(int i, int ready, int fin)
 {
 	struct timeval tv = { 0, RX_TIMEO_US };
-	struct mmsghdr *mm = batch > 1 ? mmsg_new(batch, NULL, MSGMAX) : NULL;
+	struct mmsghdr *mm = NULL;
 	struct rx_result *r = &sh->rx[i];
+	struct uring_rx *u = NULL;
 	unsigned long long cpu0;
 	char buf[MSGMAX];
 	int fd, idle = 0, n;
@@ -37,10 +44,14 @@ static void receiver(int i, int ready, int fin)
 	fd = rx_open(i);
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
 		die("SO_RCVTIMEO");
+	if (rx_uring)
+		u = uring_rx_open(fd);
+	else if (batch > 1)
+		mm = mmsg_new(batch, NULL, MSGMAX);
 	cpu0 = cpu_self_ns();
 	say_ready(ready);
 	for (;;) {
-		n = rx_next(fd, buf, mm, r);
+		n = rx_next(fd, buf, mm, u, r);
 		if (n >= 0) {
 			r->count += n;
 			idle = 0;
@@ -96,20 +107,21 @@ int fanout(int argc, char **argv)
 	pid_t pids[MAXN];
 	struct tx tx = { .fd = -1 };
 
-	if (argc != 6 && argc != 7)
+	if (argc < 6 || argc > 8)
 		return USAGE;
 	tr = parse_transport(argv[2]);
 	nrx = atoi(argv[3]);
 	msize = atoi(argv[4]);
 	seconds = atof(argv[5]);
 	batch = argc > 6 ? atoi(argv[6]) : 1;
+	rx_uring = argc > 7;
 	if (nrx < 1 || nrx > MAXN || msize < 14 || msize > MSGMAX ||
-	    batch < 1 || batch > BATCH_MAX)
+	    batch < 1 || batch > BATCH_MAX || (rx_uring && strcmp(argv[7], "uring")))
 		return USAGE;
-	if (tr == T_TIPC && !tipc_check())
+	if ((tr == T_TIPC && !tipc_check()) || (rx_uring && !uring_check()))
 		return UNSUPPORTED;
-	snprintf(what, sizeof(what), batch > 1 ? "%s batch %d" : "%s",
-		 tnames[tr], batch);
+	snprintf(what, sizeof(what), "%s batch %d%s", tnames[tr], batch,
+		 rx_uring ? " io_uring" : "");
 
 	sh = shared_map();
 	if (pipe(ready) || pipe(fin))
@@ -207,9 +219,10 @@ int fanout(int argc, char **argv)
 	}
 	if (finish < t_end)
 		finish = t_end;
-	printf("R fanout %s %d %d %llu %llu %llu %llu %llu %llu %llu %llu %d\n",
+	printf("R fanout %s %d %d %llu %llu %llu %llu %llu %llu %llu %llu %d %s\n",
 	       tnames[tr], nrx, msize, sh->sent, delivered, min, finish - t0,
-	       cpu_tx, rx_cpu, busy1 - busy0, soft1 - soft0, batch);
+	       cpu_tx, rx_cpu, busy1 - busy0, soft1 - soft0, batch,
+	       rx_uring ? "uring" : batch > 1 ? "mmsg" : "recv");
 	fflush(stdout);
 
 	close(tx.fd);

@@ -5,7 +5,7 @@
  * transport that does not deliver what was sent prints "FAIL ..." on
  * stderr and the program exits 1.  It never fails on speed.
  *
- * ipn-bench fanout TRANSPORT N SIZE SECONDS [BATCH]
+ * ipn-bench fanout TRANSPORT N SIZE SECONDS [BATCH [uring]]
  *	One sender, N receiving processes, messages of SIZE bytes for
  *	SECONDS.  TRANSPORT: ipn (broadcast, lossy), ipn-lossless, udp
  *	(multicast on lo), unix (AF_UNIX datagram, the sender loops
@@ -13,13 +13,16 @@
  *	command in $VDE_SWITCH, N+1 clients speaking the vde2 protocol)
  *	or tipc (a TIPC communication group at node scope, lossless).
  *	With BATCH (2 to 64) the receivers drain with recvmmsg() and the
- *	sender sends BATCH messages a sendmmsg() call (batch.c).
+ *	sender sends BATCH messages a sendmmsg() call (batch.c); with
+ *	uring too, the receivers drain with an io_uring multishot
+ *	receive instead (uring.c).
  *	R fanout TRANSPORT N SIZE SENT DELIVERED MIN_PER_READER ELAPSED_NS
- *	  SENDER_NS RECEIVERS_NS TOTAL_NS SOFTIRQ_NS BATCH
+ *	  SENDER_NS RECEIVERS_NS TOTAL_NS SOFTIRQ_NS BATCH RECEIVE
+ *	RECEIVE is how the receivers read: recv, mmsg or uring.
  *	CPU times are getrusage() of the sender (plus vde_switch for vde)
  *	and of the receivers; TOTAL and SOFTIRQ are from /proc/stat over
  *	the run, every CPU, softirq and kernel threads included.  Exits 2
- *	when the kernel has no AF_TIPC (tipc only).
+ *	when the kernel has no AF_TIPC (tipc) or no io_uring (uring).
  *
  * ipn-bench mem TRANSPORT N SIZE COUNT
  *	COUNT messages queued on N readers that do not read (ipn, udp,
@@ -46,7 +49,8 @@
  *
  * The commands live in fanout.c, mem.c and l2.c (grab and l2); the
  * transports' sockets in transport.c, vde.c and tipc.c, the batched
- * variant in batch.c; what they share in util.c and ipn-bench.h.  scripts/bench builds them together, static.
+ * variants in batch.c and uring.c; what they share in util.c and
+ * ipn-bench.h.  scripts/bench builds them together, static.
  */
 #include "ipn-bench.h"
 #include <signal.h>

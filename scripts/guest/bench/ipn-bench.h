@@ -110,6 +110,13 @@ int rx_recvm(int fd, struct mmsghdr *mm, int vlen, struct rx_result *r);
 void tx_batch_open(struct tx *tx, void *buf);
 int tx_sendm(struct tx *tx);
 
+/* uring.c: receivers that drain with io_uring */
+struct uring_rx;
+
+int uring_check(void);
+struct uring_rx *uring_rx_open(int fd);
+int uring_recv(struct uring_rx *u, struct rx_result *r);
+
 /* tipc.c: TIPC communication groups */
 int tipc_check(void);
 int tipc_rx_open(int i);
