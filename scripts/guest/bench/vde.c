@@ -33,13 +33,23 @@ int vde_open(int idx)
 {
 	struct sockaddr_un ctl = { .sun_family = AF_UNIX }, data;
 	struct vde_request req;
-	int fc, fd;
+	int fc, fd, i;
 	size_t len;
 
 	fc = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fc < 0)
+		die("socket(AF_UNIX)");
 	snprintf(ctl.sun_path, sizeof(ctl.sun_path), VDE_DIR "/ctl");
-	if (fc < 0 || connect(fc, (struct sockaddr *)&ctl, sizeof(ctl)))
-		die("connect(vde_switch ctl)");
+	/*
+	 * vde_start() saw ctl appear at the switch's bind(); until its
+	 * listen() a connect is refused, and on a loaded machine that
+	 * window is wide enough to hit
+	 */
+	for (i = 0; connect(fc, (struct sockaddr *)&ctl, sizeof(ctl)); i++) {
+		if (errno != ECONNREFUSED || i >= 500)
+			die("connect(vde_switch ctl)");
+		usleep(10000);
+	}
 	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 	memset(&req, 0, sizeof(req));
 	req.magic = VDE_MAGIC;
