@@ -539,7 +539,9 @@ static VDECONN *vde_ipn_open(char *given_vde_url, char *descr,
 fail_close:
 	err = errno;
 	close(conn->fd);
+	free(conn);
 	errno = err;
+	return NULL;
 fail:
 	err = errno;
 	free(conn);
