@@ -17,7 +17,7 @@ copy_program() {
 
 # Boot the VM once, run every measurement, write $out/raw.txt
 measure() {
-	local hdr inc=() vde npoints timeout start need=() khz batchns
+	local hdr inc=() vde npoints timeout start need=() khz batchns queuesns
 
 	[ "$passes" -ge 1 ] 2>/dev/null || die "--passes needs a number"
 	{ [ "$batch" -ge 2 ] && [ "$batch" -le 64 ]; } 2>/dev/null ||
@@ -28,14 +28,14 @@ measure() {
 	sizes="64 1400"
 	# the batched variant at every N, but only at the largest in --quick
 	if [ -n "$profile" ]; then
-		ns=16 sizes=64 secs=${secs:-2} memsizes= memcount=0 passes=1
-		batchns=$ns
+		ns="16 64" sizes=64 secs=${secs:-2} memsizes= memcount=0 passes=1
+		batchns=$ns queuesns=
 	elif [ -n "$quick" ]; then
 		ns="1 2 4 8" secs=${secs:-0.5} memsizes=1400 memcount=2048
-		batchns=8
+		batchns=8 queuesns=8
 	else
 		ns="1 2 4 8 16 32 64" secs=${secs:-2} memsizes="64 1400" memcount=8192
-		batchns=$ns
+		batchns=$ns queuesns="16 64"
 	fi
 
 	# Beyond scripts/deps: vde2 for vde_switch (a vde_switch that is
@@ -71,9 +71,10 @@ measure() {
 	[ -z "$profile" ] || copy_program "$(command -v perf)" perf PERF
 
 	# Budget: per pass, 6 transports x (|N| + 2 x |batched N|) x 2 sizes
-	# fan-out points and 4 switching runs, each with some setup; the
-	# memory runs, and the boot.
-	npoints=$(( ($(wc -w <<<"$ns") + 2 * $(wc -w <<<"$batchns")) * 2 * 6 + 4 ))
+	# fan-out points, 3 x 2 x |queues N| x 2 sizes at default queues and
+	# 4 switching runs, each with some setup; the memory runs, and the boot.
+	npoints=$(( ($(wc -w <<<"$ns") + 2 * $(wc -w <<<"$batchns")) * 2 * 6 +
+		    $(wc -w <<<"$queuesns") * 12 + 4 ))
 	timeout=$(( 900 + passes * npoints * (${secs%.*} + 6) ))
 	mkdir -p "$BUILD/logs" "$out"
 	log=$BUILD/logs/bench-$(date +%Y%m%d-%H%M%S).log
@@ -86,7 +87,7 @@ measure() {
 		--smp 2 --append "${khz:+tsc_early_khz=$khz tsc=reliable}" -- \
 		"$guest_env sh /extra/bench.sh --ns '$ns' --sizes '$sizes'" \
 		"--mem-sizes '$memsizes' --mem-count $memcount --time $secs --passes $passes" \
-		"--batch $batch --batch-ns '$batchns'" \
+		"--batch $batch --batch-ns '$batchns' --queues-ns '$queuesns'" \
 		"${profile:+--profile}" \
 		> "$log" 2>&1 || vrc=$?
 	{
@@ -97,6 +98,7 @@ measure() {
 		echo "H sizes $sizes"
 		echo "H batch $batch"
 		echo "H batchns $batchns"
+		echo "H queuesns $queuesns"
 		echo "H memsizes $memsizes"
 		echo "H memcount $memcount"
 		echo "H elapsed $(( $(date +%s) - start ))"

@@ -23,12 +23,13 @@ info() { awk -v k="$1" '$1 == "I" && $2 == k { $1 = $2 = ""; sub(/^ +/, ""); pri
 # failures.  In $agg the batched variant of TRANSPORT is TRANSPORT+mmsg
 # (its R lines end in the batch, > 1, and "mmsg"), and the one with
 # io_uring receivers TRANSPORT+uring (the batch, "uring"); raw.txt from
-# before the variants has neither field.
+# before the variants has neither field.  A row at the transport's
+# default queues (QUEUES "default") gets "@dq" after that.
 read_raw() {
 	raw=$1
 	quick=$(hinfo quick) passes=$(hinfo passes) secs=$(hinfo secs) ns=$(hinfo ns)
 	sizes=$(hinfo sizes) memsizes=$(hinfo memsizes) elapsed=$(hinfo elapsed)
-	memcount=$(hinfo memcount) batch=$(hinfo batch)
+	memcount=$(hinfo memcount) batch=$(hinfo batch) queuesns=$(hinfo queuesns)
 	vrc=$(hinfo vmrc)
 	[ "$quick" = 1 ] || quick=
 
@@ -36,21 +37,26 @@ read_raw() {
 	agg=$out/.fanout.dat
 	awk '$1 == "R" && $3 == "fanout" {
 		k = $6 " " $5 " " $4 ($16 == "uring" ? "+uring" : $15 > 1 ? "+mmsg" : "")
+		k = k ($18 == "default" ? "@dq" : "")
 		if (!(k in n)) order[++nk] = k
 		n[k]++; sent[k] += $7; del[k] += $8; el[k] += $10
 		tx[k] += $11; rx[k] += $12; tot[k] += $13; sq[k] += $14
 		rate[k] += $8 / $5 / ($10 / 1e9)
 		ratio[k] += $8 / ($7 * $5)
+		if ($17 == "") nosl[k] = 1; else sl[k] += $17
 	}
 	END {
 		for (i = 1; i <= nk; i++) {
 			k = order[i]
 			split(k, f, " ")
-			# size N transport rate/reader delivered% sender rx total softirq (us/msg)
-			printf "%s %s %s %.0f %.1f %.2f %.2f %.2f %.2f\n", f[1], f[2], f[3],
+			# size N transport rate/reader delivered% sender rx total
+			# softirq processes (us/msg) sleeps/msg of the readers
+			printf "%s %s %s %.0f %.1f %.2f %.2f %.2f %.2f %.2f %s\n", f[1], f[2], f[3],
 				rate[k] / n[k], 100 * ratio[k] / n[k],
 				tx[k] / del[k] / 1e3, rx[k] / del[k] / 1e3,
-				tot[k] / del[k] / 1e3, sq[k] / del[k] / 1e3
+				tot[k] / del[k] / 1e3, sq[k] / del[k] / 1e3,
+				(tx[k] + rx[k]) / del[k] / 1e3,
+				k in nosl ? "-" : sprintf("%.3f", sl[k] / del[k])
 		}
 	}' "$raw" | sort -k1,1n -k2,2n > "$agg"
 

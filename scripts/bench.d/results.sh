@@ -35,13 +35,90 @@ fanout_table() {	# fanout_table SIZE COLUMN TITLE
 	done
 }
 
-# target_row WHAT SIZE A B OP LIMIT: one row of the targets table, the
-# ratio of total CPU per delivery of the fan-out rows A and B at $n
-target_row() {
-	local r
+# The variants of a targets row: plain, batched, io_uring, then plain
+# and batched at the default queues
+variants=("" +mmsg +uring @dq +mmsg@dq)
 
-	r=$(ratio "$(value "$2" "$n" "$3" 8)" "$(value "$2" "$n" "$4" 8)")
-	echo "| total CPU/delivery, $1, N=$n: $5 $6 | $2 | $r | $(verdict "$r" "$5" "$6") |"
+# mark R OP LIMIT: R, in bold when it misses, "-" when not measured
+mark() {
+	case $(verdict "$1" "$2" "$3") in
+	met) echo "$1" ;;
+	"not measured") echo - ;;
+	*) echo "**$1**" ;;
+	esac
+}
+
+# row_verdict ROW: missed when a cell of ROW is, met when one was measured
+row_verdict() {
+	case $1 in
+	*"**"*) echo "**missed**" ;;
+	*[0-9].[0-9]*) echo met ;;
+	*) echo "not measured" ;;
+	esac
+}
+
+# tcell SIZE A B OP LIMIT: "total / processes", A's CPU per delivery over
+# B's at $n, both ways of counting.  B at the default queues falls back
+# to its one row when it has no queue of its own here (UDP, TIPC).
+tcell() {
+	local b=$3 col c=
+
+	[ "$(value "$1" "$n" "$b" 8)" != - ] || b=${b%@dq}
+	for col in 8 10; do
+		c+="${c:+ / }$(mark "$(ratio "$(value "$1" "$n" "$2" $col)" \
+			"$(value "$1" "$n" "$b" $col)")" "$4" "$5")"
+	done
+	echo "$c"
+}
+
+# target_row WHAT SIZE A B OP LIMIT: A against B at $n, in every variant
+target_row() {
+	local row v
+
+	row="| $1: $5 $6 | $2 | $n |"
+	for v in "${variants[@]}"; do
+		row+=" $(tcell "$2" "$3$v" "$4$v" "$5" "$6") |"
+	done
+	echo "$row $(row_verdict "$row") |"
+}
+
+# sender_row SIZE: the sender's CPU per delivery of AF_IPN broadcast at
+# $n_hi over $n_lo, in every variant
+sender_row() {
+	local row v
+
+	row="| AF_IPN broadcast, sender CPU/delivery N=$n_hi / N=$n_lo: <= 1.25 | $1 | |"
+	for v in "${variants[@]}"; do
+		row+=" $(mark "$(ratio "$(value "$1" "$n_hi" "ipn$v" 6)" \
+			"$(value "$1" "$n_lo" "ipn$v" 6)")" "<=" 1.25) |"
+	done
+	echo "$row $(row_verdict "$row") |"
+}
+
+# queues_table: AF_IPN and AF_UNIX at their default queues, beside 128
+queues_table() {
+	local s n t c v
+
+	[ -n "$queuesns" ] || return 0
+	echo
+	echo "## Default queues"
+	echo
+	echo "AF_IPN's default \`IPN_SO_MSGPOOLSIZE\` is 8, AF_UNIX's \`max_dgram_qlen\`"
+	echo "$(info unix_qlen_default); the other tables have both at $(info qlen).  Total CPU per"
+	echo "delivered message, µs, *plain* / *batched*, at $(info qlen) and at the defaults:"
+	echo
+	echo "| size | N | transport | queues $(info qlen) | default queues | delivered %, default queues |"
+	echo "|---:|---:|---|---|---|---|"
+	for s in $sizes; do
+		for n in $queuesns; do
+			for t in ipn ipn-lossless unix; do
+				c="| $s | $n | ${tlabel[$t]} | $(value "$s" "$n" "$t" 8) / $(value "$s" "$n" "$t+mmsg" 8) |"
+				c+=" $(value "$s" "$n" "$t@dq" 8) / $(value "$s" "$n" "$t+mmsg@dq" 8) |"
+				c+=" $(value "$s" "$n" "$t@dq" 5) / $(value "$s" "$n" "$t+mmsg@dq" 5) |"
+				echo "$c"
+			done
+		done
+	done
 }
 
 # write_results MD: the tables of the run
@@ -114,23 +191,28 @@ write_results() {
 		echo
 		echo "## Targets"
 		echo
-		echo "| target | size | measured | verdict |"
-		echo "|---|---:|---:|---|"
+		echo "CPU per delivery of one transport over another's, each cell"
+		echo "*total* (every CPU, /proc/stat) / *processes* (getrusage() of the"
+		echo "sender and the readers), a miss in bold; the last two columns with"
+		echo "AF_IPN and AF_UNIX at their default queues (UDP and TIPC have no"
+		echo "queue length of their own here: their one row)."
+		echo
+		echo "| target | size | N | plain | batched | io_uring | plain, default queues | batched, default queues | verdict |"
+		echo "|---|---:|---:|---|---|---|---|---|---|"
 		for s in $sizes; do
 			for n in $target_ns; do
 				target_row "AF_IPN broadcast / UDP multicast" "$s" ipn udp "<=" 0.75
 				target_row "AF_IPN lossless / AF_UNIX loop" "$s" ipn-lossless unix "<=" 0.5
 				target_row "AF_IPN lossless / TIPC group" "$s" ipn-lossless tipc "<=" 0.5
-				target_row "batched, AF_IPN lossless / TIPC group" "$s" \
-					ipn-lossless+mmsg tipc+mmsg "<=" 0.5
-				target_row "io_uring, AF_IPN lossless / TIPC group" "$s" \
-					ipn-lossless+uring tipc+uring "<=" 0.5
-				target_row "vde_switch / AF_IPN broadcast" "$s" vde ipn ">=" 3
 			done
-			r=$(ratio "$(value "$s" "$n_hi" ipn 6)" "$(value "$s" "$n_lo" ipn 6)")
-			echo "| sender CPU/delivery of AF_IPN broadcast flat, N=$n_hi / N=$n_lo: <= 1.25 | $s | $r | $(verdict "$r" "<=" 1.25) |"
+			sender_row "$s"
+		done
+		echo
+		echo "| switching target | size | measured | verdict |"
+		echo "|---|---:|---:|---|"
+		for s in $sizes; do
 			r=$(ratio "$(l2v kvde "$s" total)" "$(l2v bridge "$s" total)")
-			echo "| total CPU/frame, kvde_switch / bridge: <= 1.2 | $s | $r | $(verdict "$r" "<=" 1.2) |"
+			echo "| total CPU/frame, kvde_switch / bridge: <= 1.0 | $s | $r | $(verdict "$r" "<=" 1.0) |"
 		done
 		r=$(ratio "$(lookup 4096)" "$(lookup 16)")
 		echo "| kvde_switch lookup flat, 4096 / 16 MACs: <= 1.25 | | $r | $(verdict "$r" "<=" 1.25) |"
@@ -146,8 +228,11 @@ write_results() {
 			fanout_table "$s" 8 "Total CPU per delivered message, µs (every CPU, /proc/stat)"
 			fanout_table "$s" 6 "Sender CPU per delivered message, µs"
 			fanout_table "$s" 7 "Receivers' CPU per delivered message, µs"
+			fanout_table "$s" 10 "Processes' CPU (getrusage() of sender and readers) per delivered message, µs"
+			fanout_table "$s" 11 "Readers' sleeps (voluntary context switches) per delivered message"
 			fanout_table "$s" 5 "Delivered, % of sent x N (lossless ones must be 100)"
 		done
+		queues_table
 
 		echo
 		echo "## Switching: two veth ports, raw frames from one namespace to the other"

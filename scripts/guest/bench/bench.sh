@@ -5,7 +5,7 @@
 # "BENCH " line each:
 #   I KEY VALUE		about the guest
 #   N WHAT TEXT		a note (something not measured, and why)
-#   R PASS fanout TRANSPORT N SIZE SENT DELIVERED MIN ELAPSED_NS SENDER_NS RX_NS TOTAL_NS SOFTIRQ_NS BATCH RECEIVE
+#   R PASS fanout TRANSPORT N SIZE SENT DELIVERED MIN ELAPSED_NS SENDER_NS RX_NS TOTAL_NS SOFTIRQ_NS BATCH RECEIVE SLEEPS QUEUES
 #   R PASS l2 PATH SIZE SENT DELIVERED ELAPSED_NS SENDER_NS RX_NS TOTAL_NS SOFTIRQ_NS
 #   R 1 mem TRANSPORT N SIZE QUEUED CHARGED_BYTES KMEM_BYTES
 #   L NS ENTRIES		kvde_switch lookup cost, from its KUnit suite
@@ -16,6 +16,10 @@
 # --batch-ns (default all) again with --batch messages a sendmmsg() and
 # recvmmsg(), and once more with the receivers on io_uring (BATCH and
 # RECEIVE in its R line: 1 recv is the plain variant, then mmsg, uring).
+# At the N of --queues-ns, AF_IPN and AF_UNIX run plain and batched once
+# more with their default queues (QUEUES default in the R line: AF_IPN's
+# IPN_SO_MSGPOOLSIZE and max_dgram_qlen as the kernel set them); UDP and
+# TIPC have no queue length of their own here, the same in both.
 # Exits 1 when there is an F line.
 B=/extra/ipn-bench
 IP=/sbin/ip.iproute2
@@ -30,6 +34,7 @@ transports="ipn ipn-lossless udp unix vde tipc"
 qlen=128
 batch=32
 batchns=
+queuesns=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--ns) ns=$2; shift ;;
@@ -41,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--profile) profile=1 ;;
 	--batch) batch=$2; shift ;;
 	--batch-ns) batchns=$2; shift ;;
+	--queues-ns) queuesns=$2; shift ;;
 	*) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -78,6 +84,8 @@ else
 fi
 say "I clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource 2>/dev/null)"
 say "I qlen $qlen"
+udefault=$(cat /proc/sys/net/unix/max_dgram_qlen)
+say "I unix_qlen_default $udefault"
 say "I rcvbuf $(cat /proc/sys/net/core/rmem_default)"
 say "I batch $batch"
 
@@ -232,6 +240,19 @@ while [ $p -le $passes ]; do
 			done
 		done
 	done
+	[ -z "$queuesns" ] || stamp queues-$p
+	echo $udefault > /proc/sys/net/unix/max_dgram_qlen
+	export IPN_BENCH_QUEUES=default
+	for size in $sizes; do
+		for n in $queuesns; do
+			for t in ipn ipn-lossless unix; do
+				rec $p "" $B fanout $t $n $size $secs
+				rec $p "" $B fanout $t $n $size $secs $batch
+			done
+		done
+	done
+	unset IPN_BENCH_QUEUES
+	echo $qlen > /proc/sys/net/unix/max_dgram_qlen
 	stamp switching-$p
 	for size in $sizes; do
 		# the order alternates from pass to pass

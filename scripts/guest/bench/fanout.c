@@ -35,7 +35,7 @@ static void receiver(int i, int ready, int fin)
 	struct mmsghdr *mm = NULL;
 	struct rx_result *r = &sh->rx[i];
 	struct uring_rx *u = NULL;
-	unsigned long long cpu0;
+	unsigned long long cpu0, sleeps0;
 	char buf[MSGMAX];
 	int fd, idle = 0, n;
 
@@ -49,6 +49,7 @@ static void receiver(int i, int ready, int fin)
 	else if (batch > 1)
 		mm = mmsg_new(batch, NULL, MSGMAX);
 	cpu0 = cpu_self_ns();
+	sleeps0 = sleeps_self();
 	say_ready(ready);
 	for (;;) {
 		n = rx_next(fd, buf, mm, u, r);
@@ -70,6 +71,7 @@ static void receiver(int i, int ready, int fin)
 			break;
 	}
 	r->cpu_ns = cpu_self_ns() - cpu0;
+	r->sleeps = sleeps_self() - sleeps0;
 	if (write(fin, "f", 1) != 1)
 		die("write");
 	/* hold the socket (and the vde port) until the parent is done */
@@ -100,8 +102,9 @@ int fanout(int argc, char **argv)
 {
 	unsigned long long t0, t_end, t_stop, busy0, busy1, soft0, soft1;
 	unsigned long long cpu0, cpu_tx, vde0 = 0, delivered = 0, min = ~0ULL;
-	unsigned long long finish = 0, rx_cpu = 0;
-	int ready[2], fin[2], i, err = 0, bad = 0, mgr = -1;
+	unsigned long long finish = 0, rx_cpu = 0, rx_sleeps = 0;
+	const char *queues = getenv(QUEUES_ENV);
+	int ready[2], fin[2], i, err = 0, bad = 0, mgr = -1, default_queues;
 	char buf[MSGMAX], what[32];
 	double seconds;
 	pid_t pids[MAXN];
@@ -120,6 +123,7 @@ int fanout(int argc, char **argv)
 		return USAGE;
 	if ((tr == T_TIPC && !tipc_check()) || (rx_uring && !uring_check()))
 		return UNSUPPORTED;
+	default_queues = queues && !strcmp(queues, "default");
 	snprintf(what, sizeof(what), "%s batch %d%s", tnames[tr], batch,
 		 rx_uring ? " io_uring" : "");
 
@@ -129,7 +133,8 @@ int fanout(int argc, char **argv)
 	switch (tr) {
 	case T_IPN:
 	case T_IPN_LOSSLESS:
-		mgr = ipn_create(tr == T_IPN_LOSSLESS, nrx + 8, QLEN);
+		mgr = ipn_create(tr == T_IPN_LOSSLESS, nrx + 8,
+				 default_queues ? 0 : QLEN);
 		break;
 	case T_UNIX:
 		mkdir(UNIX_DIR, 0755);
@@ -189,6 +194,7 @@ int fanout(int argc, char **argv)
 		waitpid(pids[i], NULL, 0);
 		delivered += r->count;
 		rx_cpu += r->cpu_ns;
+		rx_sleeps += r->sleeps;
 		if (r->count < min)
 			min = r->count;
 		if (r->finish_ns > finish)
@@ -219,10 +225,11 @@ int fanout(int argc, char **argv)
 	}
 	if (finish < t_end)
 		finish = t_end;
-	printf("R fanout %s %d %d %llu %llu %llu %llu %llu %llu %llu %llu %d %s\n",
+	printf("R fanout %s %d %d %llu %llu %llu %llu %llu %llu %llu %llu %d %s %llu %s\n",
 	       tnames[tr], nrx, msize, sh->sent, delivered, min, finish - t0,
 	       cpu_tx, rx_cpu, busy1 - busy0, soft1 - soft0, batch,
-	       rx_uring ? "uring" : batch > 1 ? "mmsg" : "recv");
+	       rx_uring ? "uring" : batch > 1 ? "mmsg" : "recv", rx_sleeps,
+	       default_queues ? "default" : "128");
 	fflush(stdout);
 
 	close(tx.fd);

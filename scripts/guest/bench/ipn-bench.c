@@ -17,8 +17,13 @@
  *	uring too, the receivers drain with an io_uring multishot
  *	receive instead (uring.c).
  *	R fanout TRANSPORT N SIZE SENT DELIVERED MIN_PER_READER ELAPSED_NS
- *	  SENDER_NS RECEIVERS_NS TOTAL_NS SOFTIRQ_NS BATCH RECEIVE
- *	RECEIVE is how the receivers read: recv, mmsg or uring.
+ *	  SENDER_NS RECEIVERS_NS TOTAL_NS SOFTIRQ_NS BATCH RECEIVE SLEEPS
+ *	  QUEUES
+ *	RECEIVE is how the receivers read: recv, mmsg or uring.  SLEEPS
+ *	counts the receivers' voluntary context switches (getrusage()'s
+ *	ru_nvcsw), one per wake-up they needed.  QUEUES is 128 (AF_IPN
+ *	networks get IPN_SO_MSGPOOLSIZE 128) or, with IPN_BENCH_QUEUES=default
+ *	in the environment, default (the network's own).
  *	CPU times are getrusage() of the sender (plus vde_switch for vde)
  *	and of the receivers; TOTAL and SOFTIRQ are from /proc/stat over
  *	the run, every CPU, softirq and kernel threads included.  Exits 2

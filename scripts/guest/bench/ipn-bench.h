@@ -24,6 +24,8 @@
 #define MAXN		256
 #define MSGMAX		2048
 #define QLEN		128	/* IPN_SO_MSGPOOLSIZE, as unix max_dgram_qlen */
+/* IPN_BENCH_QUEUES=default in the environment: the network's own queue */
+#define QUEUES_ENV	"IPN_BENCH_QUEUES"
 #define IPN_PATH	"/tmp/bench-ipn"
 #define UNIX_DIR	"/tmp/bench-unix"
 #define VDE_DIR		"/tmp/bench-vde"
@@ -46,6 +48,7 @@ struct rx_result {
 	unsigned long long count;
 	unsigned long long cpu_ns;
 	unsigned long long finish_ns;	/* when the last expected one came */
+	unsigned long long sleeps;	/* voluntary context switches */
 	int err;
 };
 
@@ -76,6 +79,7 @@ extern int nkids, report_fd[2];
 void die(const char *what) __attribute__((noreturn));
 unsigned long long now_ns(void);
 unsigned long long cpu_self_ns(void);
+unsigned long long sleeps_self(void);
 void cpu_total_ns(unsigned long long *busy, unsigned long long *softirq);
 unsigned long long cpu_pid_ns(pid_t pid);
 long meminfo_kb(const char *key);

@@ -42,7 +42,10 @@ struct sockaddr_un ipn_addr(const char *path)
 	return sun;
 }
 
-/* The manager socket that creates the broadcast network, kept open */
+/*
+ * The manager socket that creates the broadcast network, kept open;
+ * @poolsize 0 keeps the default queue
+ */
 int ipn_create(int lossless, int numnodes, int poolsize)
 {
 	struct sockaddr_un sun = ipn_addr(IPN_PATH);
@@ -52,7 +55,9 @@ int ipn_create(int lossless, int numnodes, int poolsize)
 		die("socket(AF_IPN)");
 	unlink(IPN_PATH);
 	set_int(fd, SOL_IPN, IPN_SO_NUMNODES, numnodes, "IPN_SO_NUMNODES");
-	set_int(fd, SOL_IPN, IPN_SO_MSGPOOLSIZE, poolsize, "IPN_SO_MSGPOOLSIZE");
+	if (poolsize)
+		set_int(fd, SOL_IPN, IPN_SO_MSGPOOLSIZE, poolsize,
+			"IPN_SO_MSGPOOLSIZE");
 	set_int(fd, SOL_IPN, IPN_SO_FLAGS, lossless ? IPN_FLAG_LOSSLESS : 0,
 		"IPN_SO_FLAGS");
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)))

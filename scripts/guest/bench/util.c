@@ -55,6 +55,15 @@ unsigned long long cpu_self_ns(void)
 	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ULL;
 }
 
+/* How often this process went to sleep: one per wake-up it needed */
+unsigned long long sleeps_self(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_nvcsw;
+}
+
 static unsigned long long tick_ns(void)
 {
 	return 1000000000ULL / sysconf(_SC_CLK_TCK);
