@@ -95,6 +95,46 @@ sender_row() {
 	echo "$row $(row_verdict "$row") |"
 }
 
+# sleeps_table: the readers' sleeps per delivery where the targets are
+# read, which is what a miss comes down to (README, "Benchmark")
+sleeps_table() {
+	local s n v t row
+
+	echo
+	echo "Readers' sleeps per delivered message where the targets are read:"
+	echo "a reader that sleeps once per message costs a wake-up and two"
+	echo "context switches per delivery, whatever the transport (the README's"
+	echo "\"Benchmark\" section and [profile/profile.txt](profile/profile.txt)"
+	echo "explain the misses)."
+	echo
+	row="| size | N | variant |"
+	for t in ipn ipn-lossless udp unix tipc; do row+=" ${tlabel[$t]} |"; done
+	echo "$row"
+	echo "|---:|---:|---|---:|---:|---:|---:|---:|"
+	for s in $sizes; do
+		for n in $target_ns; do
+			for v in "" +mmsg +uring @dq +mmsg@dq; do
+				row="| $s | $n | $(variant_name "$v") |"
+				for t in ipn ipn-lossless udp unix tipc; do
+					row+=" $(value "$s" "$n" "$t$v" 11) |"
+				done
+				case $row in *[0-9].[0-9]*" |"*[0-9].[0-9]*) echo "$row" ;; esac
+			done
+		done
+	done
+}
+
+# variant_name SUFFIX: how the tables name a variant
+variant_name() {
+	case $1 in
+	"") echo plain ;;
+	+mmsg) echo batched ;;
+	+uring) echo io_uring ;;
+	@dq) echo "plain, default queues" ;;
+	+mmsg@dq) echo "batched, default queues" ;;
+	esac
+}
+
 # queues_table: AF_IPN and AF_UNIX at their default queues, beside 128
 queues_table() {
 	local s n t c v
@@ -216,6 +256,7 @@ write_results() {
 		done
 		r=$(ratio "$(lookup 4096)" "$(lookup 16)")
 		echo "| kvde_switch lookup flat, 4096 / 16 MACs: <= 1.25 | | $r | $(verdict "$r" "<=" 1.25) |"
+		sleeps_table
 
 		echo
 		echo "## Fan-out 1->N"
