@@ -98,7 +98,7 @@ sender_row() {
 # sleeps_table: the readers' sleeps per delivery where the targets are
 # read, which is what a miss comes down to (README, "Benchmark")
 sleeps_table() {
-	local s n v t row
+	local s n v t row ts=(ipn ipn-lossless udp unix tipc)
 
 	echo
 	echo "Readers' sleeps per delivered message where the targets are read:"
@@ -108,17 +108,18 @@ sleeps_table() {
 	echo "explain the misses)."
 	echo
 	row="| size | N | variant |"
-	for t in ipn ipn-lossless udp unix tipc; do row+=" ${tlabel[$t]} |"; done
+	for t in "${ts[@]}"; do row+=" ${tlabel[$t]} |"; done
 	echo "$row"
 	echo "|---:|---:|---|---:|---:|---:|---:|---:|"
 	for s in $sizes; do
 		for n in $target_ns; do
-			for v in "" +mmsg +uring @dq +mmsg@dq; do
+			for v in "${variants[@]}"; do
 				row="| $s | $n | $(variant_name "$v") |"
-				for t in ipn ipn-lossless udp unix tipc; do
+				for t in "${ts[@]}"; do
 					row+=" $(value "$s" "$n" "$t$v" 11) |"
 				done
-				case $row in *[0-9].[0-9]*" |"*[0-9].[0-9]*) echo "$row" ;; esac
+				# a variant measured at this point
+				case $row in *[0-9].[0-9]*) echo "$row" ;; esac
 			done
 		done
 	done

@@ -240,19 +240,21 @@ while [ $p -le $passes ]; do
 			done
 		done
 	done
-	[ -z "$queuesns" ] || stamp queues-$p
-	echo $udefault > /proc/sys/net/unix/max_dgram_qlen
-	export IPN_BENCH_QUEUES=default
-	for size in $sizes; do
-		for n in $queuesns; do
-			for t in ipn ipn-lossless unix; do
-				rec $p "" $B fanout $t $n $size $secs
-				rec $p "" $B fanout $t $n $size $secs $batch
+	if [ -n "$queuesns" ]; then
+		stamp queues-$p
+		echo $udefault > /proc/sys/net/unix/max_dgram_qlen
+		export IPN_BENCH_QUEUES=default
+		for size in $sizes; do
+			for n in $queuesns; do
+				for t in ipn ipn-lossless unix; do
+					rec $p "" $B fanout $t $n $size $secs
+					rec $p "" $B fanout $t $n $size $secs $batch
+				done
 			done
 		done
-	done
-	unset IPN_BENCH_QUEUES
-	echo $qlen > /proc/sys/net/unix/max_dgram_qlen
+		unset IPN_BENCH_QUEUES
+		echo $qlen > /proc/sys/net/unix/max_dgram_qlen
+	fi
 	stamp switching-$p
 	for size in $sizes; do
 		# the order alternates from pass to pass
